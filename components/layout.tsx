@@ -1,0 +1,164 @@
+/**
+ * @module
+ * The page shell from the seed's UI hierarchy: a navigation bar, the main
+ * area, the chat panel on the right and the poke button. Pure: props in, JSX
+ * out. `lib/shell.ts` gathers the props.
+ */
+
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+
+/** One entry of the app menu. */
+export interface MenuItem {
+  slug: string;
+  title: string;
+  href: string;
+  description: string;
+}
+
+/** The menu items of one role. */
+export interface MenuGroup {
+  role: string;
+  items: MenuItem[];
+}
+
+/** A profile as the nav bar shows it. */
+export interface ProfileChoice {
+  id: string;
+  name: string;
+}
+
+/** Everything the shell shows around a page. */
+export interface ShellProps {
+  title: string;
+  /** Path of the page, to mark its menu entry. */
+  path: string;
+  menu: MenuGroup[];
+  profiles: ProfileChoice[];
+  currentProfile: string;
+  environment: "development" | "production";
+  /** URLs of the embedded static files. */
+  assets: { css: string; htmx: string; sse: string; ws: string; app: string };
+  bootId: string;
+  /** The chat panel's content; a notice until the chat is wired. */
+  chat?: Child;
+  children?: Child;
+}
+
+/** The app menu: a group per role, each entry an htmx link into `#main`. */
+export function AppMenu(props: { menu: MenuGroup[]; path: string }) {
+  return (
+    <nav id="app-menu" aria-label="Apps">
+      {props.menu.map((group) => (
+        <details class="menu-group" open>
+          <summary>{group.role}</summary>
+          <ul>
+            {group.items.map((item) => (
+              <li>
+                <a
+                  href={item.href}
+                  hx-get={item.href}
+                  hx-target="#main"
+                  hx-push-url="true"
+                  title={item.description}
+                  aria-current={props.path === item.href ||
+                      props.path.startsWith(item.href + "/")
+                    ? "page"
+                    : undefined}
+                >
+                  {item.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ))}
+    </nav>
+  );
+}
+
+/** The environment badge with its switch and the development reset. */
+export function EnvironmentSwitch(props: { environment: "development" | "production" }) {
+  const other = props.environment === "development" ? "production" : "development";
+  return (
+    <div id="environment" class={`environment env-${props.environment}`}>
+      <span class="badge" title="The database Cardflow is using now">
+        {props.environment === "development" ? "Development" : "Production"}
+      </span>
+      <form hx-post="/environment" hx-swap="none">
+        <input type="hidden" name="to" value={other} />
+        <button type="submit" class="link">Switch to {other}</button>
+      </form>
+      {props.environment === "development" && (
+        <form
+          hx-post="/environment/reset"
+          hx-swap="none"
+          hx-confirm="Delete everything in the development database?"
+        >
+          <button type="submit" class="link danger">Reset</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** The full HTML page. */
+export function Layout(props: ShellProps) {
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <meta name="htmx-config" content='{"defaultTimeout": 30000}' />
+          <meta name="cardflow-boot" content={props.bootId} />
+          <title>{props.title} · Cardflow</title>
+          <link rel="stylesheet" href={props.assets.css} />
+          <script src={props.assets.htmx}></script>
+          <script src={props.assets.sse}></script>
+          <script src={props.assets.ws}></script>
+          <script src={props.assets.app} defer></script>
+        </head>
+        <body hx-sse:connect="/events">
+          <a class="skip" href="#main">Skip to content</a>
+          <header class="topbar">
+            <a class="brand" href="/" hx-get="/" hx-target="#main" hx-push-url="true">
+              Cardflow
+            </a>
+            <div id="profile-menu" class="profile">
+              <span class="muted">Profile</span> <strong>{props.currentProfile}</strong>
+            </div>
+            <EnvironmentSwitch environment={props.environment} />
+          </header>
+          <div class="shell">
+            <AppMenu menu={props.menu} path={props.path} />
+            <main id="main" tabindex={-1}>
+              {props.children}
+            </main>
+            <aside id="chat" aria-label="Chat">
+              {props.chat ?? <p class="muted">The chat panel is not connected.</p>}
+            </aside>
+          </div>
+          <div id="flash" role="status" aria-live="polite"></div>
+          <button id="poke" type="button" disabled title="Ask the assistant for a nudge">
+            Poke
+          </button>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** A message box for errors and notices, shown in `#flash` or inline. */
+export function Notice(props: { kind?: "error" | "info"; children?: Child }) {
+  return (
+    <div
+      class={`notice ${props.kind ?? "info"}`}
+      role={props.kind === "error" ? "alert" : "status"}
+    >
+      {props.children}
+    </div>
+  );
+}

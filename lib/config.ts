@@ -1,0 +1,229 @@
+/**
+ * @module
+ * Configuration: flags, then environment variables, then defaults, in that
+ * order. Parsing is pure (no I/O) so every precedence rule is testable; only
+ * `main.ts` hands it the real `Deno.args` and environment.
+ */
+
+import { type Level, parseLevel } from "./log.ts";
+
+/** The name and version printed by `--version`. */
+export const VERSION = "0.1.0";
+
+/** Everything Cardflow can be told at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Extra host names accepted in the `Host` header (besides loopback names). */
+  allowedHosts: string[];
+  dataDir: string;
+  ollamaHost: string;
+  model: string;
+  logLevel: Level;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Messages kept in the chat history, system message included. */
+  chatHistory: number;
+  /** Open the browser once listening. */
+  open: boolean;
+  /** Dev mode: set by the `deno task dev` supervisor. */
+  dev: boolean;
+  /** A backup file to restore before starting. */
+  restore?: string;
+}
+
+/** Defaults for everything but the data folder, which depends on how we run. */
+export const DEFAULTS = {
+  port: 5001,
+  host: "127.0.0.1",
+  ollamaHost: "http://127.0.0.1:11434",
+  model: "llama3.2",
+  logLevel: "info",
+  maxBodyBytes: 1024 * 1024,
+  chatHistory: 100,
+} as const;
+
+/** What the parser needs to know about the world. */
+export interface ConfigSource {
+  args: string[];
+  env: Record<string, string | undefined>;
+  /** `Deno.build.standalone`: running as a compiled executable. */
+  standalone: boolean;
+  /** `Deno.execPath()`: the executable, for the compiled data folder. */
+  execPath: string;
+  /** `Deno.cwd()`: the data folder's parent when run from source. */
+  cwd: string;
+}
+
+/** The outcome of parsing: run, or print something and exit. */
+export type ParseResult =
+  | { kind: "run"; config: Config }
+  | { kind: "exit"; code: number; text: string };
+
+/** A bad flag or variable; its message says which and why. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** `--help` text. */
+export const HELP = `Cardflow ${VERSION}: a local-first workflow workbench.
+
+Usage: cardflow [options]
+
+Options (each also read from the environment variable shown):
+  --port N            port to listen on (CARDFLOW_PORT, default ${DEFAULTS.port}; 0 picks a free one)
+  --host NAME         address to bind (CARDFLOW_HOST, default ${DEFAULTS.host})
+  --allowed-host NAME extra Host header name to accept, repeatable (CARDFLOW_ALLOWED_HOSTS, comma list)
+  --data-dir DIR      where the database, logs and uploads live (CARDFLOW_DATA_DIR, then
+                      STATE_DIRECTORY; default ./data from source, data/ beside the executable)
+  --ollama-host URL   Ollama server (OLLAMA_HOST, default ${DEFAULTS.ollamaHost})
+  --model NAME        Ollama model (CARDFLOW_MODEL, default ${DEFAULTS.model})
+  --log-level LEVEL   debug, info, warn, error or silent (CARDFLOW_LOG_LEVEL, default ${DEFAULTS.logLevel})
+  --max-body BYTES    largest request body (CARDFLOW_MAX_BODY, default ${DEFAULTS.maxBodyBytes})
+  --chat-history N    chat messages kept, system message included (CARDFLOW_CHAT_HISTORY, default ${DEFAULTS.chatHistory})
+  --restore FILE      restore the database from a backup file, then start
+  --open              open the browser once listening
+  --help              print this help
+  --version           print the version
+`;
+
+const VALUE_FLAGS = [
+  "port",
+  "host",
+  "allowed-host",
+  "data-dir",
+  "ollama-host",
+  "model",
+  "log-level",
+  "max-body",
+  "chat-history",
+  "restore",
+] as const;
+type ValueFlag = typeof VALUE_FLAGS[number];
+
+function readFlags(args: string[]): { values: Map<ValueFlag, string[]>; bools: Set<string> } {
+  const values = new Map<ValueFlag, string[]>();
+  const bools = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (["help", "version", "open", "dev"].includes(name)) {
+      if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
+      bools.add(name);
+      continue;
+    }
+    if (!VALUE_FLAGS.includes(name as ValueFlag)) {
+      throw new ConfigError(`unknown option --${name} (see --help)`);
+    }
+    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    const list = values.get(name as ValueFlag) ?? [];
+    list.push(value);
+    values.set(name as ValueFlag, list);
+  }
+  return { values, bools };
+}
+
+function integer(value: string, what: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function url(value: string, what: string): string {
+  const withScheme = /^https?:\/\//.test(value) ? value : `http://${value}`;
+  try {
+    const parsed = new URL(withScheme);
+    return parsed.origin;
+  } catch {
+    throw new ConfigError(`${what} must be a URL like http://127.0.0.1:11434, got "${value}"`);
+  }
+}
+
+function dirname(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+function join(a: string, b: string): string {
+  return a.endsWith("/") || a.endsWith("\\") ? a + b : `${a}/${b}`;
+}
+
+/** The data folder when none is given: systemd's, beside the binary, or ./data. */
+export function defaultDataDir(source: ConfigSource): string {
+  const state = source.env.STATE_DIRECTORY?.split(":")[0];
+  if (state) return state;
+  if (source.standalone) return join(dirname(source.execPath), "data");
+  return join(source.cwd, "data");
+}
+
+/** Parse flags and environment into a {@linkcode Config}, or an exit request. */
+export function parseConfig(source: ConfigSource): ParseResult {
+  const { values, bools } = readFlags(source.args);
+  if (bools.has("help")) return { kind: "exit", code: 0, text: HELP };
+  if (bools.has("version")) return { kind: "exit", code: 0, text: `cardflow ${VERSION}\n` };
+  const env = source.env;
+  const pick = (flag: ValueFlag, variable?: string): string | undefined =>
+    values.get(flag)?.at(-1) ?? (variable ? env[variable] || undefined : undefined);
+
+  const port = pick("port", "CARDFLOW_PORT");
+  const maxBody = pick("max-body", "CARDFLOW_MAX_BODY");
+  const history = pick("chat-history", "CARDFLOW_CHAT_HISTORY");
+  const level = pick("log-level", "CARDFLOW_LOG_LEVEL");
+  const ollama = pick("ollama-host", "OLLAMA_HOST");
+  const host = pick("host", "CARDFLOW_HOST") ?? DEFAULTS.host;
+  if (!/^[A-Za-z0-9.:\-\[\]]+$/.test(host)) throw new ConfigError(`--host: bad address "${host}"`);
+  const allowed = [
+    ...(env.CARDFLOW_ALLOWED_HOSTS?.split(",") ?? []),
+    ...(values.get("allowed-host") ?? []),
+  ].map((h) => h.trim().toLowerCase()).filter(Boolean);
+
+  let logLevel: Level;
+  try {
+    logLevel = parseLevel(level ?? DEFAULTS.logLevel);
+  } catch (error) {
+    throw new ConfigError(`--log-level: ${(error as Error).message}`);
+  }
+  const config: Config = {
+    port: port === undefined ? DEFAULTS.port : integer(port, "--port", 0, 65535),
+    host,
+    allowedHosts: allowed,
+    dataDir: pick("data-dir", "CARDFLOW_DATA_DIR") ?? defaultDataDir(source),
+    ollamaHost: ollama === undefined ? DEFAULTS.ollamaHost : url(ollama, "--ollama-host"),
+    model: pick("model", "CARDFLOW_MODEL") ?? DEFAULTS.model,
+    logLevel,
+    maxBodyBytes: maxBody === undefined
+      ? DEFAULTS.maxBodyBytes
+      : integer(maxBody, "--max-body", 1024, 1024 ** 3),
+    chatHistory: history === undefined
+      ? DEFAULTS.chatHistory
+      : integer(history, "--chat-history", 2, 100_000),
+    open: bools.has("open"),
+    dev: bools.has("dev") || env.CARDFLOW_DEV === "1",
+  };
+  const restore = pick("restore");
+  if (restore) config.restore = restore;
+  return { kind: "run", config };
+}
+
+/** A config for tests and tools: defaults plus the given fields. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: DEFAULTS.host,
+    allowedHosts: [],
+    dataDir: ":memory:",
+    ollamaHost: DEFAULTS.ollamaHost,
+    model: DEFAULTS.model,
+    logLevel: "silent",
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+    chatHistory: DEFAULTS.chatHistory,
+    open: false,
+    dev: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * @module
+ * Safe defaults for a localhost app, whose attacker is any web page the user
+ * visits: refuse foreign `Host` headers (DNS rebinding), refuse state changes
+ * and WebSocket upgrades that come from another site, and cap request bodies.
+ * See SECURITY.md for the threat model.
+ */
+
+import type { MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+
+/** Host names always accepted: the loopback names. */
+export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Options for {@linkcode guard}. */
+export interface GuardOptions {
+  /** The configured bind address; accepted as a Host name unless it is a wildcard. */
+  host: string;
+  /** Extra Host names to accept. */
+  allowedHosts: string[];
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** The host name of a `Host` header, lower-cased, without its port. */
+export function hostName(header: string): string {
+  const value = header.trim().toLowerCase();
+  if (value.startsWith("[")) return value.slice(0, value.indexOf("]") + 1);
+  const colon = value.indexOf(":");
+  return colon === -1 ? value : value.slice(0, colon);
+}
+
+/** Whether a request's `Origin` / `Sec-Fetch-Site` say it comes from elsewhere. */
+export function isCrossSite(headers: Headers, requestHost: string): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = headers.get("origin");
+  if (origin === null) return false;
+  if (origin === "null") return true;
+  try {
+    return new URL(origin).host.toLowerCase() !== requestHost.toLowerCase();
+  } catch {
+    return true;
+  }
+}
+
+/** One middleware applying every rule above, before any route runs. */
+export function guard(options: GuardOptions): MiddlewareHandler {
+  const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
+  const allowed = new Set([
+    ...LOOPBACK_NAMES,
+    ...options.allowedHosts,
+    ...(wildcard ? [] : [options.host.toLowerCase()]),
+  ]);
+  return async function securityGuard(c, next) {
+    const host = c.req.header("host") ?? "";
+    if (!allowed.has(hostName(host))) {
+      throw new HTTPException(403, {
+        message: `Host "${hostName(host)}" is not allowed. Open Cardflow at http://localhost, ` +
+          `or start it with --allowed-host for this name.`,
+      });
+    }
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if ((!SAFE_METHODS.has(c.req.method) || upgrade) && isCrossSite(c.req.raw.headers, host)) {
+      throw new HTTPException(403, {
+        message: "Refused: this request came from another site.",
+      });
+    }
+    const length = c.req.header("content-length");
+    if (length !== undefined && Number(length) > options.maxBodyBytes) {
+      throw tooLarge(options.maxBodyBytes);
+    }
+    if (c.req.raw.body && length === undefined) {
+      c.req.raw = capBody(c.req.raw, options.maxBodyBytes);
+    }
+    await next();
+    const headers = c.res.headers;
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("X-Frame-Options", "DENY");
+    headers.set("Referrer-Policy", "same-origin");
+    if (!headers.has("Content-Security-Policy")) {
+      headers.set(
+        "Content-Security-Policy",
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+      );
+    }
+  };
+}
+
+/** The 413 every oversize body gets. */
+export function tooLarge(max: number): HTTPException {
+  return new HTTPException(413, {
+    message: `The request is too large: the limit is ${Math.round(max / 1024)} KiB.`,
+  });
+}
+
+/** Wrap a streamed body of unknown length so reading past `max` bytes fails with a 413. */
+function capBody(request: Request, max: number): Request {
+  let seen = 0;
+  const limited = request.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(tooLarge(max));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Request(request, { body: limited, duplex: "half" } as RequestInit);
+}

@@ -1,0 +1,87 @@
+/**
+ * @module
+ * One URL serves the page and its fragment: an htmx request aimed at a part
+ * of the page gets the fragment alone (with a `<title>` htmx applies), any
+ * other request gets it wrapped in the layout.
+ */
+
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import { Layout, type MenuGroup } from "../components/layout.tsx";
+import type { Deps, LoadedPlugin } from "./deps.ts";
+import { currentProfile } from "./profile.ts";
+
+/** Whether the request wants a fragment rather than a whole page. */
+export function wantsFragment(c: Context): boolean {
+  return c.req.header("hx-request") === "true" &&
+    c.req.header("hx-request-type") !== "full" &&
+    c.req.header("hx-history-restore-request") !== "true";
+}
+
+/** The menu: one group per role, plugins in file order within each. */
+export function menuOf(
+  plugins: readonly LoadedPlugin[],
+  activeRoles?: readonly string[],
+): MenuGroup[] {
+  const groups = new Map<string, MenuGroup>();
+  for (const plugin of [...plugins].sort((a, b) => a.order - b.order)) {
+    const role = plugin.definition.roles?.[0] ?? "Core";
+    if (activeRoles && !activeRoles.includes(role)) continue;
+    let group = groups.get(role);
+    if (!group) groups.set(role, group = { role, items: [] });
+    group.items.push({
+      slug: plugin.slug,
+      title: plugin.definition.title,
+      href: `/${plugin.slug}`,
+      description: plugin.definition.description,
+    });
+  }
+  return [...groups.values()];
+}
+
+/** Options for {@linkcode render}. */
+export interface RenderOptions {
+  title: string;
+  status?: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 500;
+}
+
+/** Render `body` as a fragment or a full page, as the request wants. */
+export function render(
+  c: Context,
+  deps: Deps,
+  body: Child,
+  options: RenderOptions,
+): Response | Promise<Response> {
+  const status = options.status ?? 200;
+  if (wantsFragment(c)) {
+    return c.html(
+      <>
+        <title>{options.title} · Cardflow</title>
+        {body}
+      </>,
+      status,
+    );
+  }
+  const a = deps.assets;
+  return c.html(
+    <Layout
+      title={options.title}
+      path={c.req.path}
+      menu={menuOf(deps.plugins)}
+      profiles={[]}
+      currentProfile={currentProfile(deps.store).name}
+      environment={deps.environment.current}
+      bootId={deps.bootId}
+      assets={{
+        css: a.url("app.css"),
+        htmx: a.url("htmx.min.js"),
+        sse: a.url("hx-sse.min.js"),
+        ws: a.url("hx-ws.min.js"),
+        app: a.url("app.js"),
+      }}
+    >
+      {body}
+    </Layout>,
+    status,
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * The seed's DictLikeDB: a key-value table for server-side settings (current
+ * profile, environment choices, UI preferences). Values are JSON; every
+ * operation is logged at debug level so state changes can be traced.
+ */
+
+import type { Db } from "./db.ts";
+import type { Logger } from "./log.ts";
+import { defineTable, ValidationError } from "./table.ts";
+
+/** Server-side settings. */
+export interface Store {
+  get<T = unknown>(key: string): T | undefined;
+  get<T>(key: string, fallback: T): T;
+  set(key: string, value: unknown): void;
+  /** Remove `key`; whether it was there. */
+  delete(key: string): boolean;
+  has(key: string): boolean;
+  keys(): string[];
+}
+
+/** Options for {@linkcode createStore}. */
+export interface StoreOptions {
+  log?: Logger;
+  /** Table name; `store` by default. */
+  table?: string;
+}
+
+/** Create the store over `db`. */
+export function createStore(db: Db, options: StoreOptions = {}): Store {
+  const table = options.table ?? "store";
+  const rows = defineTable(db, table, { key: "text", value: "json?" }, { pk: "key" });
+  const log = options.log;
+  const checkKey = (key: string) => {
+    if (typeof key !== "string" || key.length === 0 || key.length > 200) {
+      throw new ValidationError(table, "key", `${table}: keys are 1 to 200 characters`);
+    }
+  };
+  const trace = (message: string) => {
+    if (log?.enabled("debug")) log.debug(message);
+  };
+
+  function get<T>(key: string, fallback?: T): T | undefined {
+    checkKey(key);
+    const row = rows.find(key);
+    const value = row ? row.value as T : fallback;
+    trace(`store get ${key} → ${JSON.stringify(value) ?? "undefined"}`);
+    return value;
+  }
+
+  return {
+    get: get as Store["get"],
+    set(key, value) {
+      checkKey(key);
+      if (value === undefined) {
+        throw new ValidationError(table, "value", `${table}: use delete() to remove "${key}"`);
+      }
+      rows.upsert({ key, value });
+      trace(`store set ${key} = ${JSON.stringify(value)}`);
+    },
+    delete(key) {
+      checkKey(key);
+      const had = rows.find(key) !== undefined;
+      if (had) rows.delete(key);
+      trace(`store delete ${key}${had ? "" : " (absent)"}`);
+      return had;
+    },
+    has(key) {
+      checkKey(key);
+      return rows.find(key) !== undefined;
+    },
+    keys() {
+      return rows.list({ order: "key" }).map((r) => r.key);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * @module
+ * Cardflow's composition root: read the configuration, start the logger, load
+ * the generated route and plugin manifests, serve, and stop cleanly on Ctrl+C
+ * or SIGTERM. The only module that reads the real environment.
+ */
+
+import { ConfigError, parseConfig } from "./lib/config.ts";
+import { createLogger } from "./lib/log.ts";
+import { PluginError } from "./lib/plugins.ts";
+import { startServer } from "./lib/server.ts";
+import { PLUGINS } from "./plugins/manifest.gen.ts";
+import { ROUTES } from "./routes/manifest.gen.ts";
+import { EMBEDDED, LOCAL_FILES } from "./static/mod.ts";
+
+function fail(message: string, code: number): never {
+  // The logger may not exist yet; this is the one place that writes directly.
+  Deno.stderr.writeSync(new TextEncoder().encode(`cardflow: ${message}\n`));
+  Deno.exit(code);
+}
+
+/** Run Cardflow with command-line `args`. */
+export async function main(args: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseConfig({
+      args,
+      env: Deno.env.toObject(),
+      standalone: Deno.build.standalone,
+      execPath: Deno.execPath(),
+      cwd: Deno.cwd(),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+  if (parsed.kind === "exit") {
+    Deno.stdout.writeSync(new TextEncoder().encode(parsed.text));
+    Deno.exit(parsed.code);
+  }
+  const config = parsed.config;
+
+  let server;
+  try {
+    await Deno.mkdir(`${config.dataDir}/logs`, { recursive: true });
+    const log = createLogger({
+      level: config.logLevel,
+      file: `${config.dataDir}/logs/cardflow.log`,
+    });
+    log.info(`Cardflow writes its database and logs in ${config.dataDir}`);
+    server = await startServer({
+      config,
+      log,
+      routes: ROUTES,
+      plugins: PLUGINS,
+      files: EMBEDDED,
+      liveFiles: LOCAL_FILES,
+    });
+  } catch (error) {
+    if (error instanceof PluginError) fail(error.message, 3);
+    if (error instanceof Deno.errors.PermissionDenied) {
+      fail(`cannot write to the data folder ${config.dataDir}: ${(error as Error).message}`, 4);
+    }
+    if (error instanceof Deno.errors.AddrInUse) {
+      fail(`port ${config.port} is in use; start with --port N to pick another`, 5);
+    }
+    const message = (error as Error).message ?? String(error);
+    if (/disk|space|full|readonly|read-only|unable to open/i.test(message)) {
+      fail(`cannot use the data folder ${config.dataDir}: ${message}`, 4);
+    }
+    throw error;
+  }
+
+  Deno.stdout.writeSync(new TextEncoder().encode(`Cardflow is running at ${server.url}/\n`));
+  if (config.open) openBrowser(server.url);
+
+  const stop = () => server.shutdown().then(() => Deno.exit(0));
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  await server.finished;
+}
+
+function openBrowser(url: string): void {
+  const command = Deno.build.os === "darwin"
+    ? "open"
+    : Deno.build.os === "windows"
+    ? "explorer"
+    : "xdg-open";
+  try {
+    new Deno.Command(command, { args: [url], stdout: "null", stderr: "null" }).spawn();
+  } catch {
+    // No opener installed; the URL is printed above.
+  }
+}
+
+if (import.meta.main) await main(Deno.args);

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * `/environment`: switch between the development and production databases,
+ * and reset development. Each answers with `HX-Refresh` so the whole page,
+ * nav bar included, shows the new state.
+ */
+
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Deps, Environment } from "@/lib/deps.ts";
+
+const NAMES: Environment[] = ["development", "production"];
+
+/** The environment switch. */
+export default function environment(deps: Deps): Hono {
+  return new Hono()
+    .post("/", async (c) => {
+      const form = await c.req.parseBody();
+      const to = String(form.to ?? "");
+      if (!NAMES.includes(to as Environment)) {
+        throw new HTTPException(422, {
+          message: `Unknown environment "${to}": use development or production.`,
+        });
+      }
+      await deps.environment.switch(to as Environment);
+      c.header("HX-Refresh", "true");
+      return c.body(null, 204);
+    })
+    .post("/reset", async (c) => {
+      if (deps.environment.current !== "development") {
+        throw new HTTPException(409, {
+          message: "Only the development database can be reset. Switch to development first.",
+        });
+      }
+      await deps.environment.resetDevelopment();
+      c.header("HX-Refresh", "true");
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,24 @@
+/**
+ * @module
+ * The embedded static files. Text imports put every byte into the module
+ * graph, so `deno compile` carries them and the binary needs nothing beside
+ * it. Add a file here and it is served at `/static/<name>`.
+ */
+
+import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
+import htmxSse from "htmx.org/dist/ext/hx-sse.min.js" with { type: "text" };
+import htmxWs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "text" };
+import appCss from "./app.css" with { type: "text" };
+import appJs from "./app.js" with { type: "text" };
+
+/** File name → content, for every file under `/static/`. */
+export const EMBEDDED: Readonly<Record<string, string>> = {
+  "htmx.min.js": htmx,
+  "hx-sse.min.js": htmxSse,
+  "hx-ws.min.js": htmxWs,
+  "app.css": appCss,
+  "app.js": appJs,
+};
+
+/** Files that live in this folder and may be re-read from disk in dev mode. */
+export const LOCAL_FILES = ["app.css", "app.js"];

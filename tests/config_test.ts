@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { ConfigError, type ConfigSource, DEFAULTS, parseConfig } from "@/lib/config.ts";
+
+function source(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  more: Partial<ConfigSource> = {},
+): ConfigSource {
+  return {
+    args,
+    env,
+    standalone: false,
+    execPath: "/usr/bin/deno",
+    cwd: "/home/me/cardflow",
+    ...more,
+  };
+}
+
+function run(s: ConfigSource) {
+  const result = parseConfig(s);
+  assert.equal(result.kind, "run");
+  if (result.kind !== "run") throw new Error("expected a config");
+  return result.config;
+}
+
+Deno.test("defaults apply when nothing is given", () => {
+  const config = run(source());
+  assert.equal(config.port, DEFAULTS.port);
+  assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.dataDir, "/home/me/cardflow/data");
+  assert.equal(config.ollamaHost, DEFAULTS.ollamaHost);
+  assert.equal(config.logLevel, "info");
+  assert.equal(config.maxBodyBytes, 1024 * 1024);
+});
+
+Deno.test("a flag beats its environment variable, which beats the default", () => {
+  assert.equal(run(source([], { CARDFLOW_PORT: "6000" })).port, 6000);
+  assert.equal(run(source(["--port", "7000"], { CARDFLOW_PORT: "6000" })).port, 7000);
+  assert.equal(run(source(["--port=7001"], { CARDFLOW_PORT: "6000" })).port, 7001);
+  assert.equal(run(source([], { CARDFLOW_LOG_LEVEL: "debug" })).logLevel, "debug");
+  assert.equal(
+    run(source(["--log-level", "warn"], { CARDFLOW_LOG_LEVEL: "debug" })).logLevel,
+    "warn",
+  );
+  assert.equal(
+    run(source([], { OLLAMA_HOST: "127.0.0.1:9999" })).ollamaHost,
+    "http://127.0.0.1:9999",
+  );
+  assert.equal(run(source(["--model", "qwen3"], { CARDFLOW_MODEL: "gemma" })).model, "qwen3");
+});
+
+Deno.test("the data folder comes from the flag, the variable, systemd, the binary, then the working folder", () => {
+  const env = {
+    CARDFLOW_DATA_DIR: "/var/env",
+    STATE_DIRECTORY: "/var/lib/cardflow:/var/lib/other",
+  };
+  assert.equal(run(source(["--data-dir", "/flag"], env)).dataDir, "/flag");
+  assert.equal(run(source([], env)).dataDir, "/var/env");
+  assert.equal(
+    run(source([], { STATE_DIRECTORY: "/var/lib/cardflow:/x" })).dataDir,
+    "/var/lib/cardflow",
+  );
+  assert.equal(
+    run(source([], {}, { standalone: true, execPath: "/opt/cardflow/cardflow" })).dataDir,
+    "/opt/cardflow/data",
+  );
+  assert.equal(run(source([], {}, { standalone: false })).dataDir, "/home/me/cardflow/data");
+});
+
+Deno.test("--help and --version ask to print and exit", () => {
+  const help = parseConfig(source(["--help"]));
+  assert.equal(help.kind, "exit");
+  assert.match((help as { text: string }).text, /--data-dir/);
+  const version = parseConfig(source(["--version"]));
+  assert.match((version as { text: string }).text, /^cardflow \d+\.\d+\.\d+/);
+});
+
+Deno.test("bad flags and values are refused with a message naming them", () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [["--port", "abc"], {}, /--port must be a whole number/],
+    [["--port", "70000"], {}, /--port/],
+    [[], { CARDFLOW_PORT: "-1" }, /--port/],
+    [["--frobnicate"], {}, /unknown option --frobnicate/],
+    [["--port"], {}, /--port needs a value/],
+    [["--log-level", "loud"], {}, /--log-level: unknown log level "loud"/],
+    [["stray"], {}, /unexpected argument "stray"/],
+    [["--max-body", "10"], {}, /--max-body/],
+    [["--host", "bad host;rm"], {}, /--host/],
+  ];
+  for (const [args, env, pattern] of cases) {
+    assert.throws(() => parseConfig(source(args, env)), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, `${args.join(" ")} should throw ConfigError`);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+});
+
+Deno.test("allowed hosts come from the variable and repeated flags", () => {
+  const config = run(
+    source(["--allowed-host", "Box.Local", "--allowed-host", "nas"], {
+      CARDFLOW_ALLOWED_HOSTS: "a.test, b.test",
+    }),
+  );
+  assert.deepEqual(config.allowedHosts, ["a.test", "b.test", "box.local", "nas"]);
+});

@@ -1,0 +1,126 @@
+/**
+ * @module
+ * End-to-end harness: the real server on a free port with a temporary data
+ * folder, and Debian's Chromium driven by playwright-core. Without a browser
+ * the test is reported as skipped with the reason, except under CI=true,
+ * where `.ci/run` installs Chromium and a missing one fails the run.
+ */
+
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type Config, testConfig } from "@/lib/config.ts";
+import { silentLogger } from "@/lib/log.ts";
+import { type Server, startServer } from "@/lib/server.ts";
+import { PLUGINS } from "@/plugins/manifest.gen.ts";
+import { ROUTES } from "@/routes/manifest.gen.ts";
+import { EMBEDDED } from "@/static/mod.ts";
+
+/** Chromium's flags for this machine's closed network. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** The browser executable: `CHROME_PATH`, else Debian's Chromium, else undefined. */
+export function browserPath(): string | undefined {
+  const candidates = [
+    Deno.env.get("CHROME_PATH"),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+  ];
+  for (const path of candidates) {
+    if (!path) continue;
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch { /* not there */ }
+  }
+  return undefined;
+}
+
+/** What a browser test receives. */
+export interface BrowserContext {
+  page: Page;
+  browser: Browser;
+  server: Server;
+  /** The server's base URL, no trailing slash. */
+  url: string;
+  dataDir: string;
+  /** A second page (another tab) on the same browser. */
+  newPage(): Promise<Page>;
+}
+
+/** Options for {@linkcode browserTest}. */
+export interface BrowserTestOptions {
+  config?: Partial<Config>;
+}
+
+/** Start a real server with a fresh data folder (for tests that need no browser too). */
+export async function startTestServer(
+  config: Partial<Config> = {},
+): Promise<{ server: Server; dataDir: string }> {
+  const dataDir = config.dataDir ?? await Deno.makeTempDir({ prefix: "cardflow-test-" });
+  const server = await startServer({
+    config: testConfig({ ...config, dataDir }),
+    log: silentLogger(),
+    routes: ROUTES,
+    plugins: PLUGINS,
+    files: EMBEDDED,
+  });
+  return { server, dataDir };
+}
+
+/** Register a browser test; `fn` gets a page on a freshly started server. */
+export function browserTest(
+  name: string,
+  fn: (ctx: BrowserContext) => Promise<void>,
+  options: BrowserTestOptions = {},
+): void {
+  const executablePath = browserPath();
+  if (!executablePath && Deno.env.get("CI") !== "true") {
+    Deno.test({
+      name: `${name} (skipped: no Chromium at CHROME_PATH or /usr/bin/chromium)`,
+      ignore: true,
+      fn() {},
+    });
+    return;
+  }
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      if (!executablePath) {
+        throw new Error("CI=true but no Chromium: .ci/run should have installed it");
+      }
+      const { server, dataDir } = await startTestServer(options.config);
+      // playwright gives each launch a fresh temporary profile of its own.
+      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      try {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const dialogs: string[] = [];
+        page.on("dialog", (dialog) => {
+          dialogs.push(dialog.message());
+          dialog.dismiss().catch(() => {});
+        });
+        await fn({
+          page,
+          browser,
+          server,
+          url: server.url,
+          dataDir,
+          newPage: () => context.newPage(),
+        });
+      } finally {
+        await browser.close().catch(() => {});
+        await server.shutdown();
+        await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      }
+    },
+  });
+}
