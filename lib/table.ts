@@ -142,7 +142,7 @@ function toSql(
     new ValidationError(
       table,
       column,
-      `${table}.${column} must be ${want}, got ${JSON.stringify(value)?.slice(0, 60)}`,
+      `${table}.${column} must be ${want}, got ${preview(value)}`,
     );
   switch (type) {
     case "text":
@@ -167,6 +167,14 @@ function toSql(
       if (text === undefined) throw bad("JSON-serialisable");
       return text;
     }
+  }
+}
+
+function preview(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 60);
+  } catch {
+    return typeof value;
   }
 }
 
