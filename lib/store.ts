@@ -3,6 +3,10 @@
  * The seed's DictLikeDB: a key-value table for server-side settings (current
  * profile, environment choices, UI preferences). Values are JSON; every
  * operation is logged at debug level so state changes can be traced.
+ *
+ * Reads are served from memory after the first: this process is the only
+ * writer, and a read transaction on a WAL file costs several system calls,
+ * which made two settings reads the most expensive part of rendering a page.
  */
 
 import type { Db } from "./db.ts";
@@ -41,10 +45,25 @@ export function createStore(db: Db, options: StoreOptions = {}): Store {
     if (log?.enabled("debug")) log.debug(message);
   };
 
+  // key → stored value, or MISSING when the key is known to be absent.
+  const cache = new Map<string, unknown>();
+  const MISSING = Symbol("missing");
+
+  function read(key: string): unknown {
+    if (cache.has(key)) return cache.get(key);
+    const row = rows.find(key);
+    const value = row ? row.value : MISSING;
+    cache.set(key, value);
+    return value;
+  }
+
   function get<T>(key: string, fallback?: T): T | undefined {
     checkKey(key);
-    const row = rows.find(key);
-    const value = row ? row.value as T : fallback;
+    const stored = read(key);
+    // Callers get their own copy of objects, so they cannot change the cache.
+    const value = stored === MISSING
+      ? fallback
+      : (typeof stored === "object" && stored !== null ? structuredClone(stored) : stored) as T;
     trace(`store get ${key} → ${JSON.stringify(value) ?? "undefined"}`);
     return value;
   }
@@ -57,18 +76,20 @@ export function createStore(db: Db, options: StoreOptions = {}): Store {
         throw new ValidationError(table, "value", `${table}: use delete() to remove "${key}"`);
       }
       rows.upsert({ key, value });
+      cache.set(key, structuredClone(value));
       trace(`store set ${key} = ${JSON.stringify(value)}`);
     },
     delete(key) {
       checkKey(key);
-      const had = rows.find(key) !== undefined;
+      const had = read(key) !== MISSING;
       if (had) rows.delete(key);
+      cache.set(key, MISSING);
       trace(`store delete ${key}${had ? "" : " (absent)"}`);
       return had;
     },
     has(key) {
       checkKey(key);
-      return rows.find(key) !== undefined;
+      return read(key) !== MISSING;
     },
     keys() {
       return rows.list({ order: "key" }).map((r) => r.key);

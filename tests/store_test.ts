@@ -63,3 +63,17 @@ Deno.test("every store operation is logged at debug level", () => {
   assert.ok(lines.some((l) => /store delete theme/.test(l)));
   db.close();
 });
+
+Deno.test("a value read from the store cannot be changed by mutating what get returned", () => {
+  const db = openDatabase(":memory:");
+  const store = createStore(db);
+  store.set("profile", { name: "Ada" });
+  const first = store.get<{ name: string }>("profile")!;
+  first.name = "Mallory";
+  assert.deepEqual(store.get("profile"), { name: "Ada" });
+  const value = { n: 1 };
+  store.set("obj", value);
+  value.n = 2;
+  assert.deepEqual(store.get("obj"), { n: 1 });
+  db.close();
+});
