@@ -5,6 +5,7 @@
  * or SIGTERM. The only module that reads the real environment.
  */
 
+import { BackupError } from "./lib/backup.ts";
 import { ConfigError, parseConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { PluginError } from "./lib/plugins.ts";
@@ -58,6 +59,7 @@ export async function main(args: string[]): Promise<void> {
     });
   } catch (error) {
     if (error instanceof PluginError) fail(error.message, 3);
+    if (error instanceof BackupError) fail(error.message, 6);
     if (error instanceof Deno.errors.PermissionDenied) {
       fail(`cannot write to the data folder ${config.dataDir}: ${(error as Error).message}`, 4);
     }

@@ -127,6 +127,9 @@ export function Layout(props: ShellProps) {
             <a class="brand" href="/" hx-get="/" hx-target="#main" hx-push-url="true">
               Cardflow
             </a>
+            <nav class="links" aria-label="Tools">
+              <a href="/backups" hx-get="/backups" hx-target="#main" hx-push-url="true">Backups</a>
+            </nav>
             <div id="profile-menu" class="profile">
               <span class="muted">Profile</span> <strong>{props.currentProfile}</strong>
             </div>

@@ -25,6 +25,8 @@ export interface EnvironmentControl {
   switch(to: Environment): Promise<void>;
   /** Empty the development database (only while in development). */
   resetDevelopment(): Promise<void>;
+  /** Replace the current database with the backup file at `path`, then reopen. */
+  restore(path: string): Promise<void>;
 }
 
 /**

@@ -11,6 +11,7 @@ import { createApp, type RouteEntry } from "./app.tsx";
 import { type Assets, createAssets } from "./assets.ts";
 import { type Bus, createBus } from "./bus.ts";
 import type { Config } from "./config.ts";
+import { backupDatabase, checkBackup, restoreFile } from "./backup.ts";
 import { closeDatabase, type Db, openDatabase } from "./db.ts";
 import type { AppEvents, CrudPort, Deps, Environment, EnvironmentControl } from "./deps.ts";
 import { ValidationError } from "./table.ts";
@@ -117,6 +118,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       build("development");
       log.info("reset the development database");
     },
+    restore(path) {
+      const target = databasePath(config.dataDir, current);
+      if (target === ":memory:") {
+        return Promise.reject(new Error("an in-memory database has no backups"));
+      }
+      checkBackup(path);
+      closeDatabase(db);
+      try {
+        const kept = restoreFile(path, target, config.dataDir);
+        log.info(
+          `restored ${path} as the ${current} database${kept ? `; the old one is ${kept}` : ""}`,
+        );
+      } finally {
+        build(current);
+      }
+      return Promise.resolve();
+    },
   };
 
   function build(env: Environment): void {
@@ -159,8 +177,29 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     Deno.unrefTimer(timer);
   }
 
+  if (config.restore) {
+    const target = databasePath(config.dataDir, current);
+    if (target === ":memory:") throw new Error("--restore needs a data folder, not :memory:");
+    const kept = restoreFile(config.restore, target, config.dataDir);
+    log.info(
+      `restored ${config.restore} as the ${current} database${
+        kept ? `; the old one is ${kept}` : ""
+      }`,
+    );
+  }
   build(current);
   log.info(`using the ${current} database at ${databasePath(config.dataDir, current)}`);
+  if (config.dataDir !== ":memory:") {
+    try {
+      const file = backupDatabase(db!, config.dataDir, {
+        environment: current,
+        onlyIfMissing: true,
+      });
+      log.info(`today's backup: ${file.name}`);
+    } catch (error) {
+      log.warn("could not write today's backup", error);
+    }
+  }
 
   return {
     fetch: (request) => app.fetch(request),
