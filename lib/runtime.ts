@@ -38,6 +38,8 @@ export interface Runtime {
   fetch(request: Request): Response | Promise<Response>;
   /** The current deps (tests reach the database through it). */
   deps(): Deps;
+  /** The current Hono app (tests list its routes). */
+  app(): Hono;
   /** Abort `deps.signal`, so streams and sockets let the server finish. */
   stop(): void;
   close(): void;
@@ -204,6 +206,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     fetch: (request) => app.fetch(request),
     deps: () => deps,
+    app: () => app,
     stop: () => stopper.abort(),
     close() {
       stopper.abort();
