@@ -128,6 +128,7 @@ export function Layout(props: ShellProps) {
               Cardflow
             </a>
             <nav class="links" aria-label="Tools">
+              <a href="/history" hx-get="/history" hx-target="#main" hx-push-url="true">History</a>
               <a href="/backups" hx-get="/backups" hx-target="#main" hx-push-url="true">Backups</a>
             </nav>
             <div id="profile-menu" class="profile">

@@ -8,6 +8,8 @@ import { Hono } from "hono";
 import type { Deps, LoadedPlugin } from "../lib/deps.ts";
 import { render } from "../lib/shell.tsx";
 import type { PageDefinition, PluginDefinition } from "./plugin.ts";
+import { checkWorkflow, type WorkflowDefinition } from "./workflow/define.ts";
+import { mountWorkflow } from "./workflow/routes.tsx";
 
 /** One engine: checks definitions of its kind and mounts them. */
 export interface Engine {
@@ -38,9 +40,15 @@ const pageEngine: Engine = {
   },
 };
 
+const workflowEngine: Engine = {
+  validate: (definition) => checkWorkflow(definition as WorkflowDefinition),
+  mount: mountWorkflow,
+};
+
 /** Every engine by kind. */
 export const ENGINES: Readonly<Record<string, Engine>> = {
   page: pageEngine,
+  workflow: workflowEngine,
 };
 
 /** Validate a definition with the engine of its kind. */

@@ -5,3 +5,12 @@
 
 export { definePage } from "./plugin.ts";
 export type { PageDefinition, PluginBase } from "./plugin.ts";
+export { defineWorkflow } from "./workflow/define.ts";
+export type {
+  FieldKind,
+  FieldSpec,
+  FieldValue,
+  StepSpec,
+  StepValues,
+  WorkflowDefinition,
+} from "./workflow/define.ts";

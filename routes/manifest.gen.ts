@@ -2,15 +2,17 @@
 import type { RouteEntry } from "../lib/app.tsx";
 import * as $0 from "./environment.tsx";
 import * as $1 from "./backups.tsx";
-import * as $2 from "./events.ts";
-import * as $3 from "./static.ts";
-import * as $4 from "./index.tsx";
+import * as $2 from "./history.tsx";
+import * as $3 from "./events.ts";
+import * as $4 from "./static.ts";
+import * as $5 from "./index.tsx";
 
 /** Every route module, with the path its file name gives it. */
 export const ROUTES: RouteEntry[] = [
   { path: "/environment", file: "environment.tsx", module: $0 },
   { path: "/backups", file: "backups.tsx", module: $1 },
-  { path: "/events", file: "events.ts", module: $2 },
-  { path: "/static", file: "static.ts", module: $3 },
-  { path: "/", file: "index.tsx", module: $4 },
+  { path: "/history", file: "history.tsx", module: $2 },
+  { path: "/events", file: "events.ts", module: $3 },
+  { path: "/static", file: "static.ts", module: $4 },
+  { path: "/", file: "index.tsx", module: $5 },
 ];

@@ -9,7 +9,12 @@
 const paths = Deno.args.filter((a) => !a.startsWith("-"));
 const flags = Deno.args.filter((a) => a.startsWith("-"));
 const command = new Deno.Command(Deno.execPath(), {
-  args: ["test", "-A", ...flags, ...(paths.length ? paths : ["--doc", "lib/", "pipeline/", "tests/"])],
+  args: [
+    "test",
+    "-A",
+    ...flags,
+    ...(paths.length ? paths : ["--doc", "lib/", "pipeline/", "tests/"]),
+  ],
   stdout: "piped",
   stderr: "inherit",
 });
