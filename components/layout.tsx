@@ -34,11 +34,13 @@ export interface ShellProps {
   /** Path of the page, to mark its menu entry. */
   path: string;
   menu: MenuGroup[];
+  /** Every app, active role or not, for the Ctrl+K search. */
+  allApps: MenuGroup[];
   profiles: ProfileChoice[];
   currentProfile: string;
   environment: "development" | "production";
   /** URLs of the embedded static files. */
-  assets: { css: string; htmx: string; sse: string; ws: string; app: string };
+  assets: { css: string; htmx: string; sse: string; ws: string; app: string; sortable: string };
   bootId: string;
   /** The chat panel's content; a notice until the chat is wired. */
   chat?: Child;
@@ -102,6 +104,58 @@ export function EnvironmentSwitch(props: { environment: "development" | "product
   );
 }
 
+/** The profile menu: the current profile, and the others to switch to. */
+export function ProfileMenu(props: { profiles: ProfileChoice[]; current: string }) {
+  return (
+    <details id="profile-menu" class="profile">
+      <summary>
+        <span class="muted">Profile</span> <strong>{props.current}</strong>
+      </summary>
+      <ul class="menu-popup">
+        {props.profiles.map((p) => (
+          <li>
+            <button type="button" class="link" hx-post={`/profiles/${p.id}/select`} hx-swap="none">
+              {p.name}
+            </button>
+          </li>
+        ))}
+        <li>
+          <a href="/profiles" hx-get="/profiles" hx-target="#main" hx-push-url="true">
+            Manage profiles…
+          </a>
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+/** The Ctrl+K app search: a dialog listing every app, filtered as you type. */
+export function AppSearch(props: { apps: MenuGroup[] }) {
+  return (
+    <dialog id="app-search" aria-label="Search apps">
+      <input
+        type="search"
+        placeholder="Search apps… (Enter opens, Esc closes)"
+        aria-label="Search apps"
+      />
+      <ul>
+        {props.apps.flatMap((g) =>
+          g.items.map((item) => (
+            <li>
+              <a
+                href={item.href}
+                data-search={`${item.title} ${item.description} ${g.role}`.toLowerCase()}
+              >
+                {item.title} <span class="muted">{g.role}</span>
+              </a>
+            </li>
+          ))
+        )}
+      </ul>
+    </dialog>
+  );
+}
+
 /** The full HTML page. */
 export function Layout(props: ShellProps) {
   return (
@@ -115,10 +169,12 @@ export function Layout(props: ShellProps) {
           <meta name="htmx-config" content='{"defaultTimeout": 30000}' />
           <meta name="cardflow-boot" content={props.bootId} />
           <title>{props.title} · Cardflow</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href={props.assets.css} />
           <script src={props.assets.htmx}></script>
           <script src={props.assets.sse}></script>
           <script src={props.assets.ws}></script>
+          <script src={props.assets.sortable} defer></script>
           <script src={props.assets.app} defer></script>
         </head>
         <body hx-sse:connect="/events">
@@ -131,9 +187,7 @@ export function Layout(props: ShellProps) {
               <a href="/history" hx-get="/history" hx-target="#main" hx-push-url="true">History</a>
               <a href="/backups" hx-get="/backups" hx-target="#main" hx-push-url="true">Backups</a>
             </nav>
-            <div id="profile-menu" class="profile">
-              <span class="muted">Profile</span> <strong>{props.currentProfile}</strong>
-            </div>
+            <ProfileMenu profiles={props.profiles} current={props.currentProfile} />
             <EnvironmentSwitch environment={props.environment} />
           </header>
           <div class="shell">
@@ -149,6 +203,7 @@ export function Layout(props: ShellProps) {
           <button id="poke" type="button" disabled title="Ask the assistant for a nudge">
             Poke
           </button>
+          <AppSearch apps={props.allApps} />
         </body>
       </html>
     </>

@@ -108,6 +108,14 @@ export interface CrudAppInfo {
 export interface CrudPort {
   apps(): CrudAppInfo[];
   execute(operation: CrudOperation, source: "ui" | "llm"): CrudOutcome;
+  /** Called by the CRUD engine as it mounts each app. */
+  register(app: CrudApp): void;
+}
+
+/** One CRUD app as the port sees it. */
+export interface CrudApp {
+  info(): CrudAppInfo;
+  execute(operation: CrudOperation, source: "ui" | "llm"): CrudOutcome;
 }
 
 /** A plugin file after discovery and validation. */

@@ -13,8 +13,8 @@ import { type Bus, createBus } from "./bus.ts";
 import type { Config } from "./config.ts";
 import { backupDatabase, checkBackup, restoreFile } from "./backup.ts";
 import { closeDatabase, type Db, openDatabase } from "./db.ts";
-import type { AppEvents, CrudPort, Deps, Environment, EnvironmentControl } from "./deps.ts";
-import { ValidationError } from "./table.ts";
+import { createCrudPort } from "./crud_port.ts";
+import type { AppEvents, Deps, Environment, EnvironmentControl } from "./deps.ts";
 import { createLive, type Live } from "./live.ts";
 import type { Logger } from "./log.ts";
 import { loadPlugins, type PluginEntry } from "./plugins.ts";
@@ -64,14 +64,6 @@ function readEnvironment(dataDir: string): Environment {
     return "development";
   }
 }
-
-// Replaced by the CRUD engine's port once CRUD apps exist.
-const noCrud: CrudPort = {
-  apps: () => [],
-  execute(operation) {
-    throw new ValidationError("crud", undefined, `There is no app called "${operation.app}".`);
-  },
-};
 
 /** Build the runtime; throws (with the file named) on a broken plugin. */
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -156,7 +148,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         environment,
         bootId,
         signal: stopper.signal,
-        crud: noCrud,
+        crud: createCrudPort(),
       };
       app = createApp(nextDeps, { routes: options.routes, mountPlugin });
       deps = nextDeps;

@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { Layout, type MenuGroup } from "../components/layout.tsx";
 import type { Deps, LoadedPlugin } from "./deps.ts";
+import { activeRoles, profileChoices } from "./nav.ts";
 import { currentProfile } from "./profile.ts";
 
 /** Whether the request wants a fragment rather than a whole page. */
@@ -83,8 +84,9 @@ export function render(
     <Layout
       title={options.title}
       path={c.req.path}
-      menu={menuOf(deps.plugins)}
-      profiles={[]}
+      menu={menuOf(deps.plugins, activeRoles(deps.db))}
+      allApps={menuOf(deps.plugins)}
+      profiles={profileChoices(deps.db)}
       currentProfile={currentProfile(deps.store).name}
       environment={deps.environment.current}
       bootId={deps.bootId}
@@ -94,6 +96,7 @@ export function render(
         sse: a.url("hx-sse.min.js"),
         ws: a.url("hx-ws.min.js"),
         app: a.url("app.js"),
+        sortable: a.url("sortable.min.js"),
       }}
     >
       {body}

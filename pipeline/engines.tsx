@@ -8,6 +8,8 @@ import { Hono } from "hono";
 import type { Deps, LoadedPlugin } from "../lib/deps.ts";
 import { render } from "../lib/shell.tsx";
 import type { PageDefinition, PluginDefinition } from "./plugin.ts";
+import { checkCrud, type CrudDefinition } from "./crud/define.ts";
+import { mountCrud } from "./crud/routes.tsx";
 import { checkWorkflow, type WorkflowDefinition } from "./workflow/define.ts";
 import { mountWorkflow } from "./workflow/routes.tsx";
 
@@ -45,10 +47,16 @@ const workflowEngine: Engine = {
   mount: mountWorkflow,
 };
 
+const crudEngine: Engine = {
+  validate: (definition) => checkCrud(definition as CrudDefinition),
+  mount: mountCrud,
+};
+
 /** Every engine by kind. */
 export const ENGINES: Readonly<Record<string, Engine>> = {
   page: pageEngine,
   workflow: workflowEngine,
+  crud: crudEngine,
 };
 
 /** Validate a definition with the engine of its kind. */

@@ -14,3 +14,5 @@ export type {
   StepValues,
   WorkflowDefinition,
 } from "./workflow/define.ts";
+export { defineCrud } from "./crud/define.ts";
+export type { CrudDefinition, CrudField, CrudFieldType } from "./crud/define.ts";

@@ -44,4 +44,78 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") document.getElementById("flash")?.replaceChildren();
   });
+
+  // Drag-and-drop sorting (SortableJS); the server checks the order and tells every page.
+  const initSortables = (root) => {
+    if (typeof Sortable === "undefined") return;
+    for (const list of root.querySelectorAll("ul.sortable[data-sort-url]")) {
+      if (list.dataset.sortableReady) continue;
+      list.dataset.sortableReady = "1";
+      Sortable.create(list, {
+        handle: ".drag",
+        animation: 120,
+        onEnd: async () => {
+          const order = [...list.querySelectorAll(":scope > li[data-id]")].map((li) =>
+            li.dataset.id
+          );
+          const response = await fetch(list.dataset.sortUrl, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+            body: new URLSearchParams({ order: order.join(",") }),
+          }).catch(() => null);
+          if (!response || !response.ok) {
+            flash(
+              response
+                ? "That order was refused; the list has been reloaded."
+                : "Cardflow did not answer.",
+            );
+            htmx.ajax("GET", list.getAttribute("hx-get"), {
+              target: "#" + list.id,
+              swap: "outerHTML",
+            });
+          }
+        },
+      });
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => initSortables(document));
+  document.addEventListener("htmx:after:swap", () => initSortables(document));
+
+  // Ctrl+K (or Cmd+K): search the apps.
+  const search = () => document.getElementById("app-search");
+  const visibleLinks = () => [...search().querySelectorAll("li:not([hidden]) a")];
+  document.addEventListener("keydown", (event) => {
+    const dialog = search();
+    if (!dialog) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      const input = dialog.querySelector("input");
+      input.value = "";
+      for (const li of dialog.querySelectorAll("li")) li.hidden = false;
+      dialog.showModal();
+      input.focus();
+      return;
+    }
+    if (!dialog.open) return;
+    const links = visibleLinks();
+    const at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown"
+        ? Math.min(at + 1, links.length - 1)
+        : Math.max(at - 1, -1);
+      (next === -1 ? dialog.querySelector("input") : links[next])?.focus();
+    } else if (event.key === "Enter" && document.activeElement === dialog.querySelector("input")) {
+      event.preventDefault();
+      if (links[0]) location.href = links[0].href;
+    }
+  });
+  document.addEventListener("input", (event) => {
+    const dialog = search();
+    if (!dialog || event.target !== dialog.querySelector("input")) return;
+    const words = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const a of dialog.querySelectorAll("a[data-search]")) {
+      a.parentElement.hidden = !words.every((w) => a.dataset.search.includes(w));
+    }
+  });
 })();

@@ -8,6 +8,7 @@
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import htmxSse from "htmx.org/dist/ext/hx-sse.min.js" with { type: "text" };
 import htmxWs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "text" };
+import sortable from "sortablejs/Sortable.min.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
 import appJs from "./app.js" with { type: "text" };
 
@@ -16,6 +17,7 @@ export const EMBEDDED: Readonly<Record<string, string>> = {
   "htmx.min.js": htmx,
   "hx-sse.min.js": htmxSse,
   "hx-ws.min.js": htmxWs,
+  "sortable.min.js": sortable,
   "app.css": appCss,
   "app.js": appJs,
 };

@@ -1,0 +1,155 @@
+/**
+ * @module
+ * The CRUD engine: a `defineCrud` plugin's routes under `/<slug>`, each a
+ * thin layer over the service, so the buttons and the LLM share one path.
+ * Validation failures re-render the form with the message; unknown or
+ * foreign records are a 404 with nothing changed.
+ */
+
+import { type Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Deps, LoadedPlugin } from "../../lib/deps.ts";
+import { type FormFields, readForm } from "../../lib/form.ts";
+import { currentProfile, setCurrentProfile } from "../../lib/profile.ts";
+import { html, render } from "../../lib/shell.tsx";
+import { ValidationError } from "../../lib/table.ts";
+import { type CrudDefinition, titleField } from "./define.ts";
+import { profileRoutes, profileRowExtra } from "./profiles.tsx";
+import { AddForm, AppCard, EditRow, List, Row, type RowContext } from "./rows.tsx";
+import { createCrudService, type CrudService } from "./service.ts";
+
+function idOf(c: Context): number {
+  const raw = c.req.param("id") ?? "";
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new HTTPException(404, { message: `There is no record "${raw}".` });
+  }
+  return id;
+}
+
+/** Form fields as values for `fields` (a checkbox left out means false). */
+function formValues(
+  definition: CrudDefinition,
+  form: FormFields,
+  names: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of definition.fields) {
+    if (!names.includes(field.name)) continue;
+    const raw = form[field.name];
+    if (raw instanceof File) {
+      throw new ValidationError(
+        definition.name,
+        field.name,
+        `${field.name} takes text, not a file.`,
+      );
+    }
+    out[field.name] = field.type === "bool" ? raw === "on" || raw === "true" : raw;
+  }
+  return out;
+}
+
+/** Mount the CRUD `plugin`. */
+export function mountCrud(deps: Deps, plugin: LoadedPlugin): Hono {
+  const definition = plugin.definition as CrudDefinition;
+  const slug = plugin.slug;
+  const service: CrudService = createCrudService(deps, slug, definition);
+  if (definition.assistant !== false) deps.crud.register(service);
+  const ctx = (): RowContext => ({
+    slug,
+    definition,
+    currentProfile: currentProfile(deps.store).id,
+  });
+  const extra = definition.profiles ? profileRowExtra(deps, slug) : undefined;
+  const addNames = definition.fields.filter((f) => f.inForm ?? f.type === "text").map((f) =>
+    f.name
+  );
+  const editNames = definition.fields.filter((f) => f.name !== definition.toggle).map((f) =>
+    f.name
+  );
+
+  const card = (
+    c: Context,
+    options: { form?: ReturnType<typeof AddForm>; status?: 200 | 422 } = {},
+  ) =>
+    render(
+      c,
+      deps,
+      <AppCard ctx={ctx()} records={service.list()} form={options.form} extra={extra} />,
+      {
+        title: definition.title,
+        status: options.status,
+      },
+    );
+  const list = (c: Context) => html(c, <List ctx={ctx()} records={service.list()} extra={extra} />);
+
+  const app = new Hono();
+  // Registered first so they take precedence over the generic routes below.
+  if (definition.profiles) profileRoutes(app, deps, service, ctx);
+  app
+    .get("/", (c) => card(c))
+    .get("/list", (c) => list(c))
+    .post("/", async (c) => {
+      const values = formValues(definition, await readForm(c), addNames);
+      try {
+        service.insert(values, "ui");
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return card(c, {
+          form: <AddForm ctx={ctx()} values={values} error={error.message} />,
+          status: 422,
+        });
+      }
+      return card(c);
+    })
+    .post("/sort", async (c) => {
+      const form = await readForm(c);
+      const order = String(form.order ?? "").split(",").filter(Boolean).map((s) =>
+        /^\d+$/.test(s) ? Number(s) : NaN
+      );
+      service.sort(order, "ui");
+      return list(c);
+    })
+    .get(
+      "/:id",
+      (c) =>
+        html(
+          c,
+          <Row ctx={ctx()} record={service.get(idOf(c))} extra={extra?.(service.get(idOf(c)))} />,
+        ),
+    )
+    .get("/:id/edit", (c) => html(c, <EditRow ctx={ctx()} record={service.get(idOf(c))} />))
+    .post("/:id", async (c) => {
+      const id = idOf(c);
+      const record = service.get(id);
+      const values = formValues(definition, await readForm(c), editNames);
+      try {
+        const { record: after } = service.update(id, values, "ui");
+        if (definition.profiles && currentProfile(deps.store).id === id) {
+          setCurrentProfile(deps.store, { id, name: String(after![titleField(definition)]) });
+        }
+        return html(c, <Row ctx={ctx()} record={after!} extra={extra?.(after!)} />);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return html(
+          c,
+          <EditRow ctx={ctx()} record={record} values={values} error={error.message} />,
+          422,
+        );
+      }
+    })
+    .post("/:id/toggle", (c) => {
+      const { record } = service.toggle(idOf(c), "ui");
+      return html(c, <Row ctx={ctx()} record={record!} extra={extra?.(record!)} />);
+    })
+    .post("/:id/move", (c) => {
+      const by = c.req.query("by") === "-1" ? -1 : 1;
+      service.move(idOf(c), by, "ui");
+      return list(c);
+    })
+    .delete("/:id", (c) => {
+      service.delete(idOf(c), "ui");
+      return c.html("");
+    });
+  return app;
+}
