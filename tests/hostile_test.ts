@@ -4,21 +4,9 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Db } from "@/lib/db.ts";
-import { testApp } from "./helpers/app.ts";
+import { dump, testApp } from "./helpers/app.ts";
 
 const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"];
-
-/** Every table's rows, as one string: equal before and after means nothing changed. */
-export function dump(db: Db): string {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    .all() as {
-      name: string;
-    }[];
-  return JSON.stringify(
-    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]),
-  );
-}
 
 function concrete(path: string, value = "1"): string {
   return path.replace(/:[A-Za-z_]+(\{[^}]*\})?/g, value).replace(/\/\*$/, "/x");

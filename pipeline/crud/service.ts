@@ -205,7 +205,9 @@ export function createCrudService(
     list,
     get,
     insert(raw, source) {
-      const { id: wantedId, ...rest } = raw ?? {};
+      if (!raw || typeof raw !== "object" || Array.isArray(raw)) values(raw, false);
+      // `id` and `position` come back only when an undo restores a deleted record.
+      const { id: wantedId, position: wantedPosition, ...rest } = raw;
       const record = transaction(deps.db, () => {
         const fresh = values(rest, false);
         if (wantedId !== undefined) {
@@ -220,8 +222,11 @@ export function createCrudService(
             );
           }
           fresh.id = wantedId;
+          if (definition.sort && Number.isSafeInteger(wantedPosition)) {
+            fresh.position = wantedPosition;
+          }
         }
-        if (definition.sort) {
+        if (definition.sort && fresh.position === undefined) {
           const last = table.list({ where: scope(), order: "-position", limit: 1 })[0];
           fresh.position = ((last?.position as number | undefined) ?? 0) + 1;
         }
@@ -258,7 +263,7 @@ export function createCrudService(
         return before;
       });
       changed("delete", source, id, before);
-      const { profile_id: _p, position: _s, ...restorable } = before;
+      const { profile_id: _p, ...restorable } = before;
       return {
         message: `Deleted ${noun} ${name(before)} (#${id}).`,
         record: before,

@@ -6,6 +6,7 @@
  */
 
 import { type Config, testConfig } from "@/lib/config.ts";
+import type { Db } from "@/lib/db.ts";
 import { type Logger, silentLogger } from "@/lib/log.ts";
 import { createRuntime, type Runtime } from "@/lib/runtime.ts";
 import type { PluginEntry } from "@/lib/plugins.ts";
@@ -68,4 +69,15 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     },
     close: () => runtime.close(),
   };
+}
+
+/** Every table's rows, as one string: equal before and after means nothing changed. */
+export function dump(db: Db): string {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all() as {
+      name: string;
+    }[];
+  return JSON.stringify(
+    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]),
+  );
 }

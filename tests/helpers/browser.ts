@@ -52,6 +52,19 @@ export interface BrowserContext {
   dataDir: string;
   /** A second page (another tab) on the same browser. */
   newPage(): Promise<Page>;
+  /** Messages of every alert or prompt any page opened (confirms are accepted, not listed). */
+  dialogs: string[];
+}
+
+function watchDialogs(page: Page, dialogs: string[]): void {
+  page.on("dialog", (dialog) => {
+    if (dialog.type() === "confirm") {
+      dialog.accept().catch(() => {});
+      return;
+    }
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
 }
 
 /** Options for {@linkcode browserTest}. */
@@ -103,11 +116,11 @@ export function browserTest(
       try {
         const context = await browser.newContext();
         const page = await context.newPage();
+        // Confirmations are accepted as a person would; any other dialog
+        // (an alert from injected script) is recorded for the test to check.
         const dialogs: string[] = [];
-        page.on("dialog", (dialog) => {
-          dialogs.push(dialog.message());
-          dialog.dismiss().catch(() => {});
-        });
+        context.on("page", (p) => watchDialogs(p, dialogs));
+        watchDialogs(page, dialogs);
         await fn({
           page,
           browser,
@@ -115,6 +128,7 @@ export function browserTest(
           url: server.url,
           dataDir,
           newPage: () => context.newPage(),
+          dialogs,
         });
       } finally {
         await browser.close().catch(() => {});
