@@ -200,7 +200,14 @@ export function Layout(props: ShellProps) {
             </aside>
           </div>
           <div id="flash" role="status" aria-live="polite"></div>
-          <button id="poke" type="button" disabled title="Ask the assistant for a nudge">
+          <button
+            id="poke"
+            type="button"
+            title="Ask the assistant for a nudge about this page"
+            hx-post="/chat/poke"
+            hx-vals="js:{where: location.pathname + ' (' + document.title + ')'}"
+            hx-swap="none"
+          >
             Poke
           </button>
           <AppSearch apps={props.allApps} />

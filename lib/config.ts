@@ -24,6 +24,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Messages kept in the chat history, system message included. */
   chatHistory: number;
+  /** An answer that sends nothing for this long is stopped, in ms. */
+  llmStallMs: number;
   /** Open the browser once listening. */
   open: boolean;
   /** Dev mode: set by the `deno task dev` supervisor. */
@@ -41,6 +43,7 @@ export const DEFAULTS = {
   logLevel: "info",
   maxBodyBytes: 1024 * 1024,
   chatHistory: 100,
+  llmStallMs: 30_000,
 } as const;
 
 /** What the parser needs to know about the world. */
@@ -202,6 +205,7 @@ export function parseConfig(source: ConfigSource): ParseResult {
     chatHistory: history === undefined
       ? DEFAULTS.chatHistory
       : integer(history, "--chat-history", 2, 100_000),
+    llmStallMs: DEFAULTS.llmStallMs,
     open: bools.has("open"),
     dev: bools.has("dev") || env.CARDFLOW_DEV === "1",
   };
@@ -222,6 +226,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: "silent",
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     chatHistory: DEFAULTS.chatHistory,
+    llmStallMs: DEFAULTS.llmStallMs,
     open: false,
     dev: false,
     ...overrides,

@@ -14,6 +14,8 @@ import type { Live } from "./live.ts";
 import type { Logger } from "./log.ts";
 import type { Store } from "./store.ts";
 import type { PluginDefinition } from "../pipeline/plugin.ts";
+import type { ChatHub } from "./chat/hub.tsx";
+import type { Llm } from "./llm.ts";
 
 /** The two databases a user switches between in the nav bar. */
 export type Environment = "development" | "production";
@@ -146,6 +148,10 @@ export interface Deps {
   signal: AbortSignal;
   /** CRUD apps, for the chat's CRUD-by-request. */
   crud: CrudPort;
+  /** The local LLM. */
+  llm: Llm;
+  /** The chat: sockets, conversation, streaming answers. */
+  chat: ChatHub;
 }
 
 /** A route module's default export: build the sub-app mounted at its path. */

@@ -13,7 +13,9 @@ import { type Bus, createBus } from "./bus.ts";
 import type { Config } from "./config.ts";
 import { backupDatabase, checkBackup, restoreFile } from "./backup.ts";
 import { closeDatabase, type Db, openDatabase } from "./db.ts";
+import { type ChatHub, createChatHub } from "./chat/hub.tsx";
 import { createCrudPort } from "./crud_port.ts";
+import { createLlm, type Llm } from "./llm.ts";
 import type { AppEvents, Deps, Environment, EnvironmentControl } from "./deps.ts";
 import { createLive, type Live } from "./live.ts";
 import type { Logger } from "./log.ts";
@@ -31,6 +33,8 @@ export interface RuntimeOptions {
   files: Readonly<Record<string, string>>;
   /** Names re-read from disk in dev mode. */
   liveFiles?: readonly string[];
+  /** The LLM client; one for `config.ollamaHost` when omitted. */
+  llm?: Llm;
 }
 
 /** The app as the server sees it. */
@@ -79,6 +83,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     live: config.dev ? { dir: "static", names: [...(options.liveFiles ?? [])] } : undefined,
   });
   const bootId = crypto.randomUUID();
+  const llm: Llm = options.llm ??
+    createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs });
   const stopper = new AbortController();
   let current = readEnvironment(config.dataDir);
   let db: Db;
@@ -149,7 +155,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         bootId,
         signal: stopper.signal,
         crud: createCrudPort(),
+        llm,
+        // Set just below: the hub needs the rest of deps.
+        chat: undefined as unknown as ChatHub,
       };
+      nextDeps.chat = createChatHub(nextDeps, llm);
       app = createApp(nextDeps, { routes: options.routes, mountPlugin });
       deps = nextDeps;
       db = nextDb;

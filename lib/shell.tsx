@@ -7,6 +7,7 @@
 
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
+import { ChatPanel } from "../components/chat.tsx";
 import { Layout, type MenuGroup } from "../components/layout.tsx";
 import type { Deps, LoadedPlugin } from "./deps.ts";
 import { activeRoles, profileChoices } from "./nav.ts";
@@ -90,6 +91,7 @@ export function render(
       currentProfile={currentProfile(deps.store).name}
       environment={deps.environment.current}
       bootId={deps.bootId}
+      chat={<ChatPanel messages={deps.chat.recent()} />}
       assets={{
         css: a.url("app.css"),
         htmx: a.url("htmx.min.js"),

@@ -5,7 +5,9 @@ import * as $1 from "./backups.tsx";
 import * as $2 from "./history.tsx";
 import * as $3 from "./events.ts";
 import * as $4 from "./static.ts";
-import * as $5 from "./index.tsx";
+import * as $5 from "./chat.tsx";
+import * as $6 from "./ws.ts";
+import * as $7 from "./index.tsx";
 
 /** Every route module, with the path its file name gives it. */
 export const ROUTES: RouteEntry[] = [
@@ -14,5 +16,7 @@ export const ROUTES: RouteEntry[] = [
   { path: "/history", file: "history.tsx", module: $2 },
   { path: "/events", file: "events.ts", module: $3 },
   { path: "/static", file: "static.ts", module: $4 },
-  { path: "/", file: "index.tsx", module: $5 },
+  { path: "/chat", file: "chat.tsx", module: $5 },
+  { path: "/ws", file: "ws.ts", module: $6 },
+  { path: "/", file: "index.tsx", module: $7 },
 ];

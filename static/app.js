@@ -119,3 +119,22 @@
     }
   });
 })();
+// Chat: Enter sends, Shift+Enter breaks the line; the box empties once sent; the log follows new text.
+(() => {
+  document.addEventListener("keydown", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement) || !box.closest("#chat-form")) return;
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      box.form.requestSubmit();
+    }
+  });
+  document.addEventListener("htmx:ws:after:message:outgoing", (event) => {
+    const form = document.getElementById("chat-form");
+    if (form && form.contains(event.target)) form.querySelector("textarea").value = "";
+  });
+  document.addEventListener("htmx:ws:after:message:incoming", () => {
+    const log = document.getElementById("chat-log");
+    if (log) log.scrollTop = log.scrollHeight;
+  });
+})();

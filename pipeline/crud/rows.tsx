@@ -107,9 +107,7 @@ export function Row(props: { ctx: RowContext; record: Record_; extra?: Child }) 
       >
         {title}
       </span>
-      {details.map((f) => (
-        <span key={f.name} class="muted detail">{label(f)}: {String(r[f.name])}</span>
-      ))}
+      {details.map((f) => <span class="muted detail">{label(f)}: {String(r[f.name])}</span>)}
       <span class="row-actions">
         {props.extra}
         {definition.sort && (

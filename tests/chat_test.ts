@@ -1,0 +1,412 @@
+import assert from "node:assert/strict";
+import type { Config } from "@/lib/config.ts";
+import { dump } from "./helpers/app.ts";
+import { startTestServer } from "./helpers/browser.ts";
+import { type FakeOllama, startFakeOllama } from "./helpers/fake_ollama.ts";
+import { connect, type Frame, type WsClient } from "./helpers/ws_client.ts";
+import type { Server } from "@/lib/server.ts";
+
+interface Setup {
+  fake: FakeOllama;
+  server: Server;
+  dataDir: string;
+  ws: WsClient;
+  wsUrl: string;
+  done(): Promise<void>;
+}
+
+async function setup(config: Partial<Config> = {}, dataDir?: string): Promise<Setup> {
+  const fake = await startFakeOllama();
+  const { server, dataDir: dir } = await startTestServer({
+    ollamaHost: fake.url,
+    llmStallMs: 800,
+    ...config,
+    ...(dataDir ? { dataDir } : {}),
+  });
+  const wsUrl = `ws://127.0.0.1:${server.port}/ws`;
+  const ws = await connect(wsUrl);
+  return {
+    fake,
+    server,
+    dataDir: dir,
+    ws,
+    wsUrl,
+    async done() {
+      await ws.close();
+      await server.shutdown();
+      await fake.close();
+    },
+  };
+}
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, sanitizeOps: false, sanitizeResources: false, fn });
+const isError = (f: Frame) => f.target === "#chat-log" && /msg-error/.test(f.content);
+const rows = (s: Setup) =>
+  s.server.runtime.deps().db.prepare("SELECT role, content FROM chat ORDER BY id").all() as {
+    role: string;
+    content: string;
+  }[];
+
+test("a message streams its answer token by token to every open page, and a page opened later shows it", async () => {
+  const s = await setup();
+  const other = await connect(s.wsUrl);
+  try {
+    s.fake.replies.push({ tokens: ["Hi", " Ada", ", how", " can I help?"], delayMs: 5 });
+    s.ws.send({ message: "Hello there" });
+    const user = await s.ws.waitFor((f) => /msg-user/.test(f.content));
+    assert.match(user.content, /Hello there/);
+    for (const client of [s.ws, other]) {
+      await client.waitFor((f) => f.swap === "beforeend" && f.content === " Ada");
+      const final = await client.waitFor((f) =>
+        f.swap === "outerHTML" && /msg-assistant/.test(f.content)
+      );
+      assert.match(final.content, /<p>Hi Ada, how can I help\?<\/p>/);
+    }
+    const tokens = s.ws.frames.filter((f) => f.target.endsWith(" .body")).map((f) => f.content);
+    assert.deepEqual(
+      tokens,
+      ["Hi", " Ada", ", how", " can I help?"],
+      "each token arrives as its own frame",
+    );
+    const page = await (await fetch(`${s.server.url}/`)).text();
+    assert.match(page, /Hello there/);
+    assert.match(page, /Hi Ada, how can I help\?/);
+    // The model saw the system message first, then the question.
+    const sent = s.fake.requests[0]!;
+    assert.equal(sent.messages[0]!.role, "system");
+    assert.match(sent.messages[0]!.content, /Cardflow/);
+    assert.deepEqual(sent.messages.at(-1), { role: "user", content: "Hello there" });
+  } finally {
+    await other.close();
+    await s.done();
+  }
+});
+
+test("the history keeps at most its limit, always keeps the system message, and survives a restart", async () => {
+  const dataDir = await Deno.makeTempDir();
+  let s = await setup({ chatHistory: 5 }, dataDir);
+  for (let i = 1; i <= 4; i++) {
+    s.fake.replies.push({ tokens: [`answer ${i}`] });
+    s.ws.send({ message: `question ${i}` });
+    await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes(`answer ${i}`));
+  }
+  let stored = rows(s);
+  assert.equal(stored.length, 5);
+  assert.equal(stored[0]!.role, "system");
+  assert.deepEqual(stored.slice(1).map((r) => r.content), [
+    "question 3",
+    "answer 3",
+    "question 4",
+    "answer 4",
+  ]);
+  await s.done();
+  s = await setup({ chatHistory: 5 }, dataDir);
+  try {
+    stored = rows(s);
+    assert.equal(stored[0]!.role, "system", "the system message survived the restart");
+    assert.equal(stored.at(-1)!.content, "answer 4");
+    s.fake.replies.push({ tokens: ["answer 5"] });
+    s.ws.send({ message: "question 5" });
+    await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("answer 5"));
+    const sent = s.fake.requests.at(-1)!.messages;
+    assert.equal(sent[0]!.role, "system");
+    assert.ok(
+      sent.some((m) => m.content === "answer 4"),
+      "the model gets the remembered conversation",
+    );
+    assert.equal(rows(s).length, 5);
+  } finally {
+    await s.done();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+const FAULTS: [string, (s: Setup) => void, RegExp][] = [
+  [
+    "Ollama not running",
+    (s) => void s.fake.close(),
+    /Ollama is not answering at http:\/\/127\.0\.0\.1:\d+/,
+  ],
+  [
+    "a model that is not pulled",
+    (s) => s.server.runtime.deps().store.set("chat.model", "missing-model"),
+    /model "missing-model" is not on the Ollama server.*ollama pull missing-model/,
+  ],
+  [
+    "a stream cut in the middle",
+    (s) => s.fake.replies.push({ tokens: ["Partial", " answer"], fault: "cut" }),
+    /cut off/,
+  ],
+  [
+    "a stall longer than the timeout",
+    (s) => s.fake.replies.push({ tokens: ["Partial", " answer"], fault: "stall" }),
+    /stopped sending for/,
+  ],
+  [
+    "a malformed line",
+    (s) => s.fake.replies.push({ tokens: ["Partial", " answer"], fault: "malformed" }),
+    /cut off.*unreadable/,
+  ],
+  ["an HTTP error", (s) => s.fake.replies.push({ fault: "500" }), /error \(500\)/],
+];
+
+for (const [name, cause, message] of FAULTS) {
+  test(`${name} shows a clear message in the chat, keeps what was streamed, and the next message works`, async () => {
+    const s = await setup();
+    try {
+      cause(s);
+      const started = performance.now();
+      s.ws.send({ message: "Tell me something" });
+      const error = await s.ws.waitFor(isError, 5000);
+      assert.ok(performance.now() - started < 5000);
+      assert.match(error.content.replaceAll("&quot;", '"'), message);
+      if (
+        /Partial/.test(JSON.stringify(s.fake.requests)) ||
+        s.ws.frames.some((f) => f.content === "Partial")
+      ) {
+        const kept = rows(s).find((r) => r.role === "assistant");
+        assert.equal(kept?.content, "Partial answer", "the partial answer is kept");
+      }
+      // Recover: the fake is back (or the model fixed) and the next message works.
+      if (name === "Ollama not running") {
+        await s.server.shutdown();
+        return;
+      }
+      s.server.runtime.deps().store.set("chat.model", "llama3.2");
+      s.fake.replies.push({ tokens: ["Back again"] });
+      s.ws.send({ message: "Are you there?" });
+      await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("Back again"));
+    } finally {
+      await s.done().catch(() => {});
+    }
+  });
+}
+
+test("the next message works once Ollama is back", async () => {
+  const fake = await startFakeOllama();
+  const port = Number(new URL(fake.url).port);
+  await fake.close();
+  const { server } = await startTestServer({
+    ollamaHost: `http://127.0.0.1:${port}`,
+    llmStallMs: 800,
+  });
+  const ws = await connect(`ws://127.0.0.1:${server.port}/ws`);
+  try {
+    ws.send({ message: "hello?" });
+    await ws.waitFor(isError);
+    const back = Deno.serve(
+      { hostname: "127.0.0.1", port, onListen() {} },
+      () =>
+        new Response(
+          JSON.stringify({
+            model: "llama3.2",
+            message: { role: "assistant", content: "I am back" },
+            done: true,
+          }) + "\n",
+        ),
+    );
+    ws.send({ message: "hello again" });
+    await ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("I am back"));
+    await back.shutdown();
+  } finally {
+    await ws.close();
+    await server.shutdown();
+  }
+});
+
+test("stop aborts a streaming answer and keeps what arrived", async () => {
+  const s = await setup({ llmStallMs: 10_000 });
+  try {
+    s.fake.replies.push({
+      tokens: ["one", " two", " three", " four", " five", " six"],
+      delayMs: 200,
+    });
+    s.ws.send({ message: "Count slowly" });
+    await s.ws.waitFor((f) => f.content === " two");
+    s.ws.send({ action: "stop" });
+    const stopped = await s.ws.waitFor(isError);
+    assert.match(stopped.content, /Stopped/);
+    const kept = rows(s).find((r) => r.role === "assistant")!.content;
+    assert.match(kept, /^one two/);
+    assert.doesNotMatch(kept, /six/);
+  } finally {
+    await s.done();
+  }
+});
+
+test("HTML in the model's answer arrives escaped, streamed and final", async () => {
+  const s = await setup();
+  try {
+    s.fake.replies.push({
+      tokens: ["Look: ", "<img src=x onerror=alert(1)>", " <script>alert(2)</script>"],
+    });
+    s.ws.send({ message: "<b>bold?</b>" });
+    const final = await s.ws.waitFor((f) =>
+      f.swap === "outerHTML" && /msg-assistant/.test(f.content)
+    );
+    for (const frame of s.ws.frames) {
+      assert.doesNotMatch(frame.content, /<img|<script|<b>/, JSON.stringify(frame));
+    }
+    assert.match(final.content, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  } finally {
+    await s.done();
+  }
+});
+
+test("a valid operation from the model changes the table, updates the list, and can be undone", async () => {
+  const s = await setup();
+  try {
+    const deps = s.server.runtime.deps();
+    const events: string[] = [];
+    deps.live.subscribe((m) => events.push(m.event));
+    s.fake.replies.push({
+      tokens: ["Adding it."],
+      toolCalls: [{
+        name: "crud",
+        arguments: { app: "tasks", action: "insert", values: { name: "Buy milk" } },
+      }],
+    });
+    s.ws.send({ message: "add a task to buy milk" });
+    const op = await s.ws.waitFor((f) => /msg-operation/.test(f.content));
+    assert.match(op.content, /Added tasks &quot;Buy milk&quot;/);
+    assert.match(op.content, /hx-post="\/chat\/undo\/\d+"/);
+    const tasks = () =>
+      (deps.db.prepare("SELECT name FROM tasks").all() as { name: string }[]).map((r) => ({
+        ...r,
+      }));
+    assert.deepEqual(tasks(), [{ name: "Buy milk" }]);
+    assert.ok(events.includes("tasks:changed"), "open Tasks lists are told to refresh");
+    assert.ok(s.fake.requests[0]!.tools, "the crud tool is offered to the model");
+    const id = op.content.match(/\/chat\/undo\/(\d+)/)![1];
+    const undo = await fetch(`${s.server.url}/chat/undo/${id}`, {
+      method: "POST",
+      headers: { origin: s.server.url },
+    });
+    assert.equal(undo.status, 204);
+    assert.deepEqual(tasks(), []);
+    await s.ws.waitFor((f) => /Undone: Deleted/.test(f.content));
+    assert.equal(
+      (await fetch(`${s.server.url}/chat/undo/${id}`, {
+        method: "POST",
+        headers: { origin: s.server.url },
+      })).status,
+      404,
+      "an undo runs once",
+    );
+  } finally {
+    await s.done();
+  }
+});
+
+test("each invalid operation from the model is refused with an explanation and changes nothing", async () => {
+  const s = await setup();
+  try {
+    const deps = s.server.runtime.deps();
+    const foreign = (deps.db.prepare(
+      "INSERT INTO tasks (name, done, position, profile_id) VALUES ('Theirs', 0, 1, 999) RETURNING id",
+    ).get() as { id: number }).id;
+    const bad: [unknown, RegExp][] = [
+      [{ app: "nope", action: "list" }, /no app called/],
+      [{ app: "tasks", action: "insert", values: { colour: "red" } }, /no field/],
+      [{ app: "tasks", action: "insert", values: { name: 7 } }, /must be text/],
+      [{ app: "tasks", action: "toggle", id: foreign }, /no record/],
+      [{ app: "tasks", action: "delete", id: "1" }, /id must be a whole number/],
+      ["{not json", /not valid JSON/],
+      [{ app: "tasks", action: "shutdown" }, /not an operation/],
+      [{ app: "profiles", action: "delete", id: 1 }, /no app called/],
+    ];
+    for (const [args, why] of bad) {
+      const before = dump(deps.db).replace(/\["chat",.*?\]\],/s, "");
+      const count = s.ws.frames.length;
+      s.fake.replies.push({ toolCalls: [{ name: "crud", arguments: args }] });
+      s.ws.send({ message: "do something" });
+      const refusal = await s.ws.waitFor((f) => s.ws.frames.indexOf(f) >= count && isError(f));
+      assert.match(refusal.content.replaceAll("&quot;", '"'), why, JSON.stringify(args));
+      assert.match(refusal.content, /Nothing was changed/);
+      await s.ws.waitFor((f) => s.ws.frames.indexOf(f) >= count && f.swap === "outerHTML");
+      const after = dump(deps.db).replace(/\["chat",.*?\]\],/s, "");
+      assert.equal(after, before, `${JSON.stringify(args)} changed data`);
+    }
+  } finally {
+    await s.done();
+  }
+});
+
+test("workflow steps add notes to the chat without delaying the request", async () => {
+  const s = await setup();
+  try {
+    const post = (path: string, body: Record<string, string>) =>
+      fetch(`${s.server.url}${path}`, {
+        method: "POST",
+        headers: { origin: s.server.url, "hx-request": "true" },
+        body: new URLSearchParams(body),
+      });
+    await (await post("/hello/start", { key: "noted" })).body?.cancel();
+    await (await post("/hello/run/noted/step/step_01", { version: "1", name: "Ada" })).body
+      ?.cancel();
+    await s.ws.waitFor((f) =>
+      /msg-note/.test(f.content) && /noted: submitted “Your name”/.test(f.content)
+    );
+  } finally {
+    await s.done();
+  }
+});
+
+test("a WebSocket from another origin is refused", async () => {
+  const s = await setup();
+  try {
+    await assert.rejects(() => connect(s.wsUrl, "http://evil.example"), /could not connect/);
+    const ok = await connect(s.wsUrl, `http://127.0.0.1:${s.server.port}`);
+    await ok.close();
+  } finally {
+    await s.done();
+  }
+});
+
+test("the status light reports Ollama and its models", async () => {
+  const s = await setup();
+  try {
+    s.fake.models.push("qwen3:4b");
+    const html = await (await fetch(`${s.server.url}/chat/status`)).text();
+    assert.match(html, /light up/);
+    assert.match(html, /<option value="qwen3:4b"/);
+    await s.fake.close();
+    assert.match(await (await fetch(`${s.server.url}/chat/status`)).text(), /light down/);
+  } finally {
+    await s.done().catch(() => {});
+  }
+});
+
+const realHost = Deno.env.get("OLLAMA_HOST");
+let realUp = false;
+if (realHost) {
+  try {
+    realUp = (await fetch(
+      new URL("/api/tags", realHost.startsWith("http") ? realHost : `http://${realHost}`),
+      { signal: AbortSignal.timeout(1000) },
+    )).ok;
+  } catch { /* not running */ }
+}
+Deno.test({
+  name: realUp
+    ? "a real Ollama at OLLAMA_HOST answers through the chat"
+    : "a real Ollama at OLLAMA_HOST answers through the chat (skipped: no Ollama answers at OLLAMA_HOST)",
+  ignore: !realUp,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const { server } = await startTestServer({ ollamaHost: realHost!, llmStallMs: 60_000 });
+    const ws = await connect(`ws://127.0.0.1:${server.port}/ws`);
+    try {
+      ws.send({ message: "Say hello in three words." });
+      await ws.waitFor(
+        (f) => f.swap === "outerHTML" && /msg-(assistant|error)/.test(f.content),
+        60_000,
+      );
+    } finally {
+      await ws.close();
+      await server.shutdown();
+    }
+  },
+});

@@ -1,0 +1,72 @@
+/**
+ * @module
+ * A WebSocket client for chat tests: collects the htmx swap frames the
+ * server sends and waits for one that matches.
+ */
+
+/** One frame from the server. */
+export interface Frame {
+  target: string;
+  swap: string;
+  content: string;
+}
+
+/** A connected client. */
+export interface WsClient {
+  frames: Frame[];
+  send(value: Record<string, unknown>): void;
+  /** Resolve with the first frame (seen or future) that matches; reject after `ms`. */
+  waitFor(match: (frame: Frame) => boolean, ms?: number): Promise<Frame>;
+  close(): Promise<void>;
+}
+
+/** Connect to `url` (ws://...), optionally claiming an `origin`. */
+export function connect(url: string, origin?: string): Promise<WsClient> {
+  const socket = new WebSocket(
+    url,
+    origin ? { headers: { origin } } as unknown as string[] : undefined,
+  );
+  const frames: Frame[] = [];
+  const waiters = new Set<() => void>();
+  const closed = Promise.withResolvers<void>();
+  socket.onmessage = (event) => {
+    frames.push(JSON.parse(event.data));
+    for (const wake of waiters) wake();
+  };
+  socket.onclose = () => closed.resolve();
+  return new Promise((resolve, reject) => {
+    socket.onerror = () => reject(new Error(`could not connect to ${url}`));
+    socket.onopen = () =>
+      resolve({
+        frames,
+        send: (value) => socket.send(JSON.stringify(value)),
+        waitFor(match, ms = 5000) {
+          return new Promise((done, fail) => {
+            const check = () => {
+              const found = frames.find(match);
+              if (!found) return;
+              clearTimeout(timer);
+              waiters.delete(check);
+              done(found);
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              fail(
+                new Error(
+                  `no matching frame within ${ms} ms; got:\n${
+                    frames.map((f) => JSON.stringify(f)).join("\n")
+                  }`,
+                ),
+              );
+            }, ms);
+            waiters.add(check);
+            check();
+          });
+        },
+        async close() {
+          socket.close();
+          await closed.promise;
+        },
+      });
+  });
+}
