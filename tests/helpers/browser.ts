@@ -69,7 +69,8 @@ function watchDialogs(page: Page, dialogs: string[]): void {
 
 /** Options for {@linkcode browserTest}. */
 export interface BrowserTestOptions {
-  config?: Partial<Config>;
+  /** Config for the server, or a function that prepares it (e.g. starts a fake Ollama). */
+  config?: Partial<Config> | (() => Promise<Partial<Config>>);
 }
 
 /** Start a real server with a fresh data folder (for tests that need no browser too). */
@@ -110,7 +111,8 @@ export function browserTest(
       if (!executablePath) {
         throw new Error("CI=true but no Chromium: .ci/run should have installed it");
       }
-      const { server, dataDir } = await startTestServer(options.config);
+      const config = typeof options.config === "function" ? await options.config() : options.config;
+      const { server, dataDir } = await startTestServer(config);
       // playwright gives each launch a fresh temporary profile of its own.
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
       try {

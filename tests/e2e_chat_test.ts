@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { browserTest } from "./helpers/browser.ts";
+import { type FakeOllama, startFakeOllama } from "./helpers/fake_ollama.ts";
+
+let fake: FakeOllama;
+const withFake = async () => {
+  fake = await startFakeOllama();
+  return { ollamaHost: fake.url, llmStallMs: 10_000 };
+};
+
+browserTest(
+  "a person chats: tokens stream in, an answer can be stopped, and asking for a task adds it to the open Tasks list",
+  async ({ page, url, dialogs }) => {
+    try {
+      await page.goto(url + "/tasks");
+      await page.locator("#chat-status .light.up").waitFor();
+      fake.replies.push({ tokens: ["Hello", " from", " the", " <b>model</b>"], delayMs: 150 });
+      await page.locator("#chat-form textarea").fill("Hi there");
+      await page.locator("#chat-form textarea").press("Enter");
+      await page.locator(".msg-user", { hasText: "Hi there" }).waitFor();
+      // Watch a token arrive before the answer is complete.
+      await page.locator(".msg-assistant .body", { hasText: "Hello from" }).waitFor();
+      assert.doesNotMatch(
+        await page.locator(".msg-assistant .body").last().textContent() ?? "",
+        /model/,
+      );
+      await page.locator(".msg-assistant p", { hasText: "Hello from the <b>model</b>" }).waitFor();
+      assert.equal(await page.locator("#chat-log b").count(), 0, "model HTML is shown as text");
+      assert.equal(
+        await page.locator("#chat-form textarea").inputValue(),
+        "",
+        "the box empties once sent",
+      );
+
+      fake.replies.push({
+        tokens: ["one", " two", " three", " four", " five", " six", " seven"],
+        delayMs: 300,
+      });
+      await page.locator("#chat-form textarea").fill("Count slowly");
+      await page.locator("#chat-form button[type=submit]").click();
+      await page.locator(".msg-assistant .body", { hasText: "one two" }).waitFor();
+      await page.locator("#chat-stop").click();
+      await page.locator(".msg-error", { hasText: "Stopped" }).waitFor();
+      assert.doesNotMatch(await page.locator(".msg-assistant").last().textContent() ?? "", /seven/);
+
+      fake.replies.push({
+        tokens: ["Adding it."],
+        toolCalls: [{
+          name: "crud",
+          arguments: { app: "tasks", action: "insert", values: { name: "Buy milk" } },
+        }],
+      });
+      await page.locator("#chat-form textarea").fill("add a task to buy milk");
+      await page.locator("#chat-form textarea").press("Enter");
+      await page.locator(".msg-operation", { hasText: "Added tasks" }).waitFor();
+      await page.locator("#tasks-list li.row .title", { hasText: "Buy milk" }).waitFor({
+        timeout: 5000,
+      });
+      await page.locator(".msg-operation button", { hasText: "Undo" }).click();
+      await page.locator("#tasks-list li.row", { hasText: "Buy milk" }).waitFor({
+        state: "detached",
+        timeout: 5000,
+      });
+      assert.deepEqual(dialogs, []);
+    } finally {
+      await fake.close();
+    }
+  },
+  { config: withFake },
+);
