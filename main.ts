@@ -60,7 +60,14 @@ export async function main(args: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof PluginError) fail(error.message, 3);
     if (error instanceof BackupError) fail(error.message, 6);
-    if (error instanceof Deno.errors.PermissionDenied) {
+    const fsErrors = [
+      Deno.errors.PermissionDenied,
+      Deno.errors.NotADirectory,
+      Deno.errors.NotFound,
+      Deno.errors.AlreadyExists,
+      Deno.errors.IsADirectory,
+    ];
+    if (fsErrors.some((kind) => error instanceof kind)) {
       fail(`cannot write to the data folder ${config.dataDir}: ${(error as Error).message}`, 4);
     }
     if (error instanceof Deno.errors.AddrInUse) {

@@ -1,12 +1,13 @@
 /**
  * @module
- * Backups of the database with `VACUUM INTO`: a consistent copy taken while
- * Cardflow runs, one per environment per day in `<data>/backups/`, a week
+ * Backups of the database with SQLite's online backup (`node:sqlite`'s
+ * `backup`, which works under Deno's narrowed permissions where `VACUUM INTO`
+ * cannot attach a file): a consistent copy taken while Cardflow runs, one per environment per day in `<data>/backups/`, a week
  * kept. Restoring checks the file is a sound SQLite database first and keeps
  * the database it replaces beside the backups.
  */
 
-import { DatabaseSync } from "node:sqlite";
+import { backup, DatabaseSync } from "node:sqlite";
 import type { Db } from "./db.ts";
 import type { Environment } from "./deps.ts";
 
@@ -73,7 +74,11 @@ export interface BackupOptions {
 }
 
 /** Copy `db` to today's backup file and prune old ones; returns the file. */
-export function backupDatabase(db: Db, dataDir: string, options: BackupOptions): BackupFile {
+export async function backupDatabase(
+  db: Db,
+  dataDir: string,
+  options: BackupOptions,
+): Promise<BackupFile> {
   const dir = backupDir(dataDir);
   Deno.mkdirSync(dir, { recursive: true });
   const day = (options.now ?? new Date()).toISOString().slice(0, 10);
@@ -81,12 +86,12 @@ export function backupDatabase(db: Db, dataDir: string, options: BackupOptions):
   const target = `${dir}/${name}`;
   const exists = listBackups(dataDir).some((b) => b.name === name);
   if (!(options.onlyIfMissing && exists)) {
-    // VACUUM INTO refuses an existing file: write beside it, then swap in.
-    const temp = `${target}.partial`;
+    // Write beside the old copy, then swap in, so a failed backup never destroys one.
+    const temp = `${target}.${crypto.randomUUID().slice(0, 8)}.partial`;
     try {
       Deno.removeSync(temp);
     } catch { /* no leftover from an interrupted backup */ }
-    db.prepare("VACUUM INTO ?").run(temp);
+    await backup(db, temp);
     Deno.renameSync(temp, target);
   }
   prune(dataDir, options.environment);

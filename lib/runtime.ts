@@ -194,15 +194,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   build(current);
   log.info(`using the ${current} database at ${databasePath(config.dataDir, current)}`);
   if (config.dataDir !== ":memory:") {
-    try {
-      const file = backupDatabase(db!, config.dataDir, {
-        environment: current,
-        onlyIfMissing: true,
-      });
-      log.info(`today's backup: ${file.name}`);
-    } catch (error) {
-      log.warn("could not write today's backup", error);
-    }
+    backupDatabase(db!, config.dataDir, { environment: current, onlyIfMissing: true })
+      .then((file) => log.info(`today's backup: ${file.name}`))
+      .catch((error) => log.warn("could not write today's backup", error));
   }
 
   return {

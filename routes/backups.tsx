@@ -87,11 +87,11 @@ export default function backups(deps: Deps): Hono {
 
   return new Hono()
     .get("/", (c) => render(c, deps, page(), { title: "Backups" }))
-    .post("/", (c) => {
+    .post("/", async (c) => {
       if (inMemory) {
         throw new HTTPException(409, { message: "An in-memory database cannot be backed up." });
       }
-      const file = backupDatabase(deps.db, deps.config.dataDir, {
+      const file = await backupDatabase(deps.db, deps.config.dataDir, {
         environment: deps.environment.current,
       });
       deps.log.info(`backup written on request: ${file.name}`);

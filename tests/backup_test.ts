@@ -13,6 +13,9 @@ Deno.test("start-up writes today's backup of the current database", async () => 
   const app = testApp({ config: { dataDir } });
   try {
     const today = new Date().toISOString().slice(0, 10);
+    for (let i = 0; i < 50 && listBackups(dataDir).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.deepEqual(listBackups(dataDir).map((b) => b.name), [`development-${today}.db`]);
   } finally {
     app.close();
@@ -67,7 +70,7 @@ Deno.test("--restore puts a backup in place before start and a broken file is re
   const dataDir = await tempDir();
   const source = openDatabase(`${dataDir}/elsewhere.db`);
   createStore(source).set("marker", "from backup");
-  const file = backupDatabase(source, dataDir, { environment: "development" });
+  const file = await backupDatabase(source, dataDir, { environment: "development" });
   source.close();
   const app = testApp({ config: { dataDir, restore: `${dataDir}/backups/${file.name}` } });
   try {
@@ -98,7 +101,10 @@ Deno.test("a week of daily copies is kept per environment", async () => {
       now: new Date(Date.UTC(2026, 0, day)),
     });
   }
-  backupDatabase(db, dataDir, { environment: "development", now: new Date(Date.UTC(2026, 0, 1)) });
+  await backupDatabase(db, dataDir, {
+    environment: "development",
+    now: new Date(Date.UTC(2026, 0, 1)),
+  });
   const names = listBackups(dataDir).map((b) => b.name);
   assert.equal(names.filter((n) => n.startsWith("production")).length, KEEP_DAYS);
   assert.ok(names.includes("production-2026-01-10.db"));

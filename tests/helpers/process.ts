@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Cardflow as a real process, for tests of start-up, shutdown and crashes:
+ * started the way `deno task start` starts it (the `cardflow` permission
+ * set), on a free port, with the URL read from its output.
+ */
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** A running Cardflow process. */
+export interface CardflowProcess {
+  url: string;
+  child: Deno.ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, then wait; resolves with the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/** Options for {@linkcode spawnCardflow}. */
+export interface SpawnOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** The command that runs Cardflow from source. */
+export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      `--config=${ROOT}deno.json`,
+      "-P=cardflow",
+      `${ROOT}main.ts`,
+      "--log-level",
+      "warn",
+      ...(options.args ?? []),
+    ],
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd ?? ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/** Start Cardflow and wait until it prints its URL (or exits). */
+export async function spawnCardflow(options: SpawnOptions = {}): Promise<CardflowProcess> {
+  const child = cardflowCommand({ ...options, args: ["--port", "0", ...(options.args ?? [])] })
+    .spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const { promise: ready, resolve, reject } = Promise.withResolvers<string>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      const match = text.match(/running at (http:\/\/\S+?)\/?\n/);
+      if (match) resolve(match[1]!);
+    }
+  };
+  const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  child.status.then((s) =>
+    reject(new Error(`Cardflow exited with ${s.code} before listening:\n${text}`))
+  );
+  const url = await ready;
+  return {
+    url,
+    child,
+    output: () => text,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+      const status = await child.status;
+      await done;
+      return status.code;
+    },
+  };
+}
+
+/** Run Cardflow to completion (for start-up failures); returns its exit code and output. */
+export async function runCardflow(
+  options: SpawnOptions = {},
+): Promise<{ code: number; output: string }> {
+  const result = await cardflowCommand(options).output();
+  const decoder = new TextDecoder();
+  return {
+    code: result.code,
+    output: decoder.decode(result.stdout) + decoder.decode(result.stderr),
+  };
+}

@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { compileArgs, outputFor } from "../scripts/compile.ts";
+import { runCardflow, spawnCardflow, type SpawnOptions } from "./helpers/process.ts";
+
+const t = (name: string, fn: () => Promise<void>, ignore = false) =>
+  Deno.test({ name, ignore, sanitizeOps: false, sanitizeResources: false, fn });
+
+async function post(url: string, path: string, form: Record<string, string>): Promise<number> {
+  const res = await fetch(url + path, {
+    method: "POST",
+    headers: { origin: url, "hx-request": "true" },
+    body: new URLSearchParams(form),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+t(
+  "the data folder is ./data from source, STATE_DIRECTORY under systemd, and --data-dir when given",
+  async () => {
+    const cwd = await Deno.makeTempDir({ prefix: "cardflow-cwd-" });
+    const state = await Deno.makeTempDir({ prefix: "cardflow-state-" });
+    const flag = await Deno.makeTempDir({ prefix: "cardflow-flag-" });
+    try {
+      const cases: [SpawnOptions, string][] = [
+        [{ cwd }, `${cwd}/data`],
+        [{ cwd, env: { STATE_DIRECTORY: state } }, state],
+        [{ cwd, env: { STATE_DIRECTORY: state }, args: ["--data-dir", flag] }, flag],
+      ];
+      for (const [options, dir] of cases) {
+        const args = [...(options.args ?? []), "--log-level", "info"];
+        const app = await spawnCardflow({ ...options, args });
+        assert.equal((await fetch(app.url + "/")).status, 200);
+        assert.equal(await app.stop(), 0);
+        assert.ok(exists(`${dir}/cardflow-dev.db`), `database in ${dir}`);
+        assert.ok(exists(`${dir}/logs/cardflow.log`), `log in ${dir}`);
+        assert.match(
+          Deno.readTextFileSync(`${dir}/logs/cardflow.log`),
+          new RegExp(`writes its database and logs in ${dir}`),
+        );
+      }
+    } finally {
+      for (const d of [cwd, state, flag]) await Deno.remove(d, { recursive: true });
+    }
+  },
+);
+
+async function writeLoop(
+  url: string,
+  stopAfter: () => boolean,
+): Promise<{ tasks: string[]; runs: string[] }> {
+  const acked = { tasks: [] as string[], runs: [] as string[] };
+  for (let i = 0; !stopAfter(); i++) {
+    try {
+      const name = `task-${i}`;
+      if (await post(url, "/tasks", { name }) === 200) acked.tasks.push(name);
+      const key = `run-${i}`;
+      if (
+        await post(url, "/hello/start", { key }) === 200 &&
+        await post(url, `/hello/run/${key}/step/step_01`, { version: "1", name: `n${i}` }) === 200
+      ) {
+        acked.runs.push(key);
+      }
+    } catch {
+      break; // the server is gone
+    }
+  }
+  return acked;
+}
+
+function check(dataDir: string, acked: { tasks: string[]; runs: string[] }): void {
+  const db = new DatabaseSync(`${dataDir}/cardflow-dev.db`);
+  try {
+    assert.equal(
+      (db.prepare("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check,
+      "ok",
+    );
+    const tasks = new Set(
+      (db.prepare("SELECT name FROM tasks").all() as { name: string }[]).map((r) => r.name),
+    );
+    for (const name of acked.tasks) assert.ok(tasks.has(name), `acknowledged ${name} is missing`);
+    for (const key of acked.runs) {
+      const row = db.prepare("SELECT state FROM pipeline WHERE key = ?").get(key) as {
+        state: string;
+      } | undefined;
+      assert.ok(row, `acknowledged run ${key} is missing`);
+      assert.ok(JSON.parse(row.state).step_01, `acknowledged submit of ${key} is missing`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+  t(
+    `${signal} during a stream of writes loses nothing that was acknowledged and leaves a sound database`,
+    async () => {
+      const dataDir = await Deno.makeTempDir({ prefix: "cardflow-crash-" });
+      try {
+        const app = await spawnCardflow({ args: ["--data-dir", dataDir] });
+        let stop = false;
+        const loop = writeLoop(app.url, () => stop);
+        await new Promise((r) => setTimeout(r, 1500));
+        const code = await app.stop(signal);
+        stop = true;
+        const acked = await loop;
+        assert.ok(acked.tasks.length > 5, `only ${acked.tasks.length} writes were acknowledged`);
+        if (signal === "SIGTERM") assert.equal(code, 0, "a clean exit on SIGTERM");
+        check(dataDir, acked);
+        // And it starts again on the same data.
+        const again = await spawnCardflow({ args: ["--data-dir", dataDir] });
+        assert.match(
+          await (await fetch(again.url + "/tasks")).text(),
+          new RegExp(acked.tasks.at(-1)!),
+        );
+        await again.stop();
+      } finally {
+        await Deno.remove(dataDir, { recursive: true });
+      }
+    },
+  );
+}
+
+t(
+  "an unusable data folder or a taken port stops start-up with a clear message and exit code",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/file`, "not a folder");
+      const blocked = await runCardflow({
+        args: ["--data-dir", `${dir}/file/data`, "--port", "0"],
+      });
+      assert.equal(blocked.code, 4, blocked.output);
+      assert.match(blocked.output, /cardflow: cannot (write to|use) the data folder .*file\/data/);
+      assert.doesNotMatch(blocked.output, /^\s+at /m, "no stack trace");
+      const app = await spawnCardflow({ args: ["--data-dir", dir] });
+      const port = new URL(app.url).port;
+      const taken = await runCardflow({ args: ["--data-dir", dir, "--port", port] });
+      await app.stop();
+      assert.equal(taken.code, 5, taken.output);
+      assert.match(taken.output, new RegExp(`port ${port} is in use`));
+      const bad = await runCardflow({ args: ["--port", "nope"] });
+      assert.equal(bad.code, 2);
+      assert.match(bad.output, /--port must be a whole number/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+t("--help and --version print and exit 0", async () => {
+  const help = await runCardflow({ args: ["--help"] });
+  assert.equal(help.code, 0);
+  assert.match(help.output, /--data-dir DIR/);
+  assert.match((await runCardflow({ args: ["--version"] })).output, /^cardflow \d/);
+});
+
+t("the compile task builds with the start task's permission set for each target", () => {
+  assert.deepEqual(compileArgs({ output: "dist/cardflow" }).slice(0, 2), [
+    "compile",
+    "-P=cardflow",
+  ]);
+  assert.deepEqual(compileArgs({ target: "linux-arm64", output: "x" }).slice(-3), [
+    "--target",
+    "aarch64-unknown-linux-gnu",
+    "main.ts",
+  ]);
+  assert.equal(outputFor("windows-x64"), "dist/cardflow-windows-x64.exe");
+  const start = JSON.parse(Deno.readTextFileSync("deno.json")).tasks.start.command as string;
+  assert.match(start, /-P=cardflow/);
+  return Promise.resolve();
+});
+
+const denort = Deno.env.get("DENORT_BIN");
+t(
+  denort
+    ? "the compiled binary serves, submits a workflow, and keeps its data beside itself"
+    : "the compiled binary serves, submits a workflow, and keeps its data beside itself (skipped: no denort base binary; set DENORT_BIN)",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-bin-" });
+    try {
+      const build = await new Deno.Command(Deno.execPath(), {
+        args: compileArgs({ output: `${dir}/cardflow` }),
+        env: { DENORT_BIN: denort! },
+        stderr: "piped",
+      }).output();
+      assert.ok(build.success, new TextDecoder().decode(build.stderr));
+      const child = new Deno.Command(`${dir}/cardflow`, {
+        args: ["--port", "0"],
+        cwd: "/",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      while (!/running at/.test(seen)) seen += (await reader.read()).value ?? "";
+      const url = seen.match(/running at (http:\/\/\S+?)\/?\n/)![1]!;
+      assert.equal((await fetch(url + "/")).status, 200);
+      assert.equal(await post(url, "/hello/start", { key: "compiled" }), 200);
+      assert.equal(
+        await post(url, "/hello/run/compiled/step/step_01", { version: "1", name: "Ada" }),
+        200,
+      );
+      child.kill("SIGTERM");
+      await child.status;
+      assert.ok(exists(`${dir}/data/cardflow-dev.db`), "the database is beside the binary");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+  !denort,
+);
+
+const systemdAnalyze = exists("/usr/bin/systemd-analyze") || exists("/bin/systemd-analyze");
+t(
+  systemdAnalyze
+    ? "the systemd unit passes systemd-analyze verify"
+    : "the systemd unit passes systemd-analyze verify (skipped: systemd-analyze is not installed)",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      // verify checks that ExecStart exists, so point it at a stand-in executable.
+      await Deno.writeTextFile(`${dir}/cardflow`, "#!/bin/sh\n");
+      await Deno.chmod(`${dir}/cardflow`, 0o755);
+      const unit = Deno.readTextFileSync("deploy/cardflow.service").replaceAll(
+        "/usr/local/bin/cardflow",
+        `${dir}/cardflow`,
+      );
+      await Deno.writeTextFile(`${dir}/cardflow.service`, unit);
+      const out = await new Deno.Command("systemd-analyze", {
+        args: ["verify", `${dir}/cardflow.service`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.ok(out.success, text);
+      assert.doesNotMatch(text, /cardflow\.service/, text);
+      assert.doesNotMatch(
+        unit,
+        /^MemoryDenyWriteExecute/m,
+        "V8 needs writable and executable memory",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+  !systemdAnalyze,
+);
