@@ -42,6 +42,8 @@ export interface ShellProps {
   /** URLs of the embedded static files. */
   assets: { css: string; htmx: string; sse: string; ws: string; app: string; sortable: string };
   bootId: string;
+  /** The dev-mode script's URL, only under `deno task dev`. */
+  devScript?: string;
   /** The chat panel's content; a notice until the chat is wired. */
   chat?: Child;
   children?: Child;
@@ -176,6 +178,7 @@ export function Layout(props: ShellProps) {
           <script src={props.assets.ws}></script>
           <script src={props.assets.sortable} defer></script>
           <script src={props.assets.app} defer></script>
+          {props.devScript && <script src={props.devScript} defer></script>}
         </head>
         <body hx-sse:connect="/events">
           <a class="skip" href="#main">Skip to content</a>

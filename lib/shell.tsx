@@ -91,6 +91,7 @@ export function render(
       currentProfile={currentProfile(deps.store).name}
       environment={deps.environment.current}
       bootId={deps.bootId}
+      devScript={deps.config.dev ? a.url("dev.js") : undefined}
       chat={<ChatPanel messages={deps.chat.recent()} />}
       assets={{
         css: a.url("app.css"),

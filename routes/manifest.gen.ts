@@ -6,8 +6,9 @@ import * as $2 from "./history.tsx";
 import * as $3 from "./events.ts";
 import * as $4 from "./static.ts";
 import * as $5 from "./chat.tsx";
-import * as $6 from "./ws.ts";
-import * as $7 from "./index.tsx";
+import * as $6 from "./dev.ts";
+import * as $7 from "./ws.ts";
+import * as $8 from "./index.tsx";
 
 /** Every route module, with the path its file name gives it. */
 export const ROUTES: RouteEntry[] = [
@@ -17,6 +18,7 @@ export const ROUTES: RouteEntry[] = [
   { path: "/events", file: "events.ts", module: $3 },
   { path: "/static", file: "static.ts", module: $4 },
   { path: "/chat", file: "chat.tsx", module: $5 },
-  { path: "/ws", file: "ws.ts", module: $6 },
-  { path: "/", file: "index.tsx", module: $7 },
+  { path: "/dev", file: "dev.ts", module: $6 },
+  { path: "/ws", file: "ws.ts", module: $7 },
+  { path: "/", file: "index.tsx", module: $8 },
 ];
