@@ -2,15 +2,17 @@
 import type { PluginEntry } from "../lib/plugins.ts";
 import * as $0 from "./010_introduction.tsx";
 import * as $1 from "./020_hello.tsx";
-import * as $2 from "./040_profiles.tsx";
-import * as $3 from "./050_roles.tsx";
-import * as $4 from "./060_tasks.tsx";
+import * as $2 from "./030_showcase.tsx";
+import * as $3 from "./040_profiles.tsx";
+import * as $4 from "./050_roles.tsx";
+import * as $5 from "./060_tasks.tsx";
 
 /** Every plugin module, in file-name order. */
 export const PLUGINS: PluginEntry[] = [
   { file: "010_introduction.tsx", module: $0 },
   { file: "020_hello.tsx", module: $1 },
-  { file: "040_profiles.tsx", module: $2 },
-  { file: "050_roles.tsx", module: $3 },
-  { file: "060_tasks.tsx", module: $4 },
+  { file: "030_showcase.tsx", module: $2 },
+  { file: "040_profiles.tsx", module: $3 },
+  { file: "050_roles.tsx", module: $4 },
+  { file: "060_tasks.tsx", module: $5 },
 ];

@@ -205,6 +205,8 @@ function Input(props: { step: StepSpec; value?: FieldValue; invalid: boolean }) 
       );
     case "date":
       return <input {...common} type="date" value={value} />;
+    case "file":
+      return <input {...common} type="file" />;
     default:
       return (
         <input
@@ -236,6 +238,7 @@ export function StepForm(props: {
         hx-target="#run"
         hx-swap="outerHTML"
         hx-disable="find button"
+        hx-encoding={step.field.kind === "file" ? "multipart/form-data" : undefined}
       >
         <label for={`field-${step.id}`}>{step.field.label ?? step.label}</label>
         <Input step={step} value={props.value} invalid={!!props.error} />
@@ -280,5 +283,63 @@ export function FinishCard(props: {
         </button>
       </form>
     </article>
+  );
+}
+
+/** A step whose job is running (live progress), or stopped short (with a retry). */
+export function JobCard(props: {
+  step: StepSpec;
+  slug: string;
+  runKey: string;
+  version: number;
+  values: Record<string, FieldValue>;
+}) {
+  const { step, values } = props;
+  const status = String(values._status);
+  const base = `${runUrl(props.slug, props.runKey)}/step/${step.id}`;
+  return (
+    <article class="card step job" id={`step-${step.id}`}>
+      <h2>{step.label}</h2>
+      {status === "running"
+        ? (
+          <div hx-sse:connect={`${base}/progress`} hx-swap="innerHTML" class="job-progress">
+            <Progress values={values} />
+          </div>
+        )
+        : (
+          <>
+            <p class="field-error" role="alert">
+              {status === "interrupted"
+                ? "This work was interrupted (Cardflow stopped while it ran)."
+                : `This work failed: ${String(values._note ?? "")}`}
+            </p>
+            <form hx-post={base} hx-target="#run" hx-swap="outerHTML">
+              <input
+                type="hidden"
+                name={step.field.name}
+                value={String(values[step.field.name] ?? "")}
+              />
+              <input type="hidden" name="version" value={String(props.version)} />
+              <button type="submit">Run it again</button>
+            </form>
+          </>
+        )}
+    </article>
+  );
+}
+
+/** A progress bar with its numbers. */
+export function Progress(props: { values: Record<string, FieldValue> }) {
+  const done = Number(props.values._progress ?? 0);
+  const total = Number(props.values._total ?? 0) || 1;
+  return (
+    <>
+      <progress value={done} max={total}>{Math.round(done / total * 100)}%</progress>
+      <p class="muted">
+        {done} of {total}{" "}
+        done{props.values._note ? ` · ${String(props.values._note)}` : ""}. You can leave this page
+        and come back.
+      </p>
+    </>
   );
 }

@@ -9,7 +9,7 @@ import type { Child } from "hono/jsx";
 import type { PluginBase } from "../plugin.ts";
 
 /** The input kinds a step's field can have. */
-export type FieldKind = "text" | "textarea" | "number" | "select" | "checkbox" | "date";
+export type FieldKind = "text" | "textarea" | "number" | "select" | "checkbox" | "date" | "file";
 
 /** A value a field holds once parsed. */
 export type FieldValue = string | number | boolean;
@@ -33,6 +33,8 @@ export interface FieldSpec {
   /** For text kinds; at most 10,000 characters when omitted. */
   maxLength?: number;
   placeholder?: string;
+  /** For `file`: the largest upload accepted (256 KiB when omitted). */
+  maxBytes?: number;
   /** Extra validation: return a message to refuse the value. */
   validate?: (value: FieldValue, earlier: StepValues) => string | undefined;
 }
@@ -51,6 +53,22 @@ export interface StepSpec {
   transform?: (value: FieldValue, earlier: StepValues) => Record<string, FieldValue>;
   /** How the completed card shows its values; plain text of each value when omitted. */
   display?: (values: Record<string, FieldValue>) => Child;
+  /**
+   * Long-running work started by submitting the step. It runs on the server,
+   * reports progress (shown live), and its result is stored with the step's
+   * values; the run can be left and resumed meanwhile.
+   */
+  job?: JobSpec;
+}
+
+/** A step's long-running work. */
+export interface JobSpec {
+  /** Do the work for the submitted `value`; call `report` as it goes; stop when `signal` aborts. */
+  run(
+    value: FieldValue,
+    report: (done: number, total: number, note?: string) => void,
+    signal: AbortSignal,
+  ): Promise<Record<string, FieldValue>>;
 }
 
 /** A workflow plugin's definition. */

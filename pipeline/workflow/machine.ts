@@ -28,12 +28,17 @@ export function initialState(now: string): RunState {
   return { created: now, updated: now, finalized: false };
 }
 
-/** The values of completed steps, in step order. */
+/** Status of a step's job while it is not finished (`_status` in its values). */
+export const JOB_PENDING = ["running", "interrupted", "failed"];
+
+/** The values of completed steps, in step order (a step whose job is not done is not complete). */
 export function completed(definition: WorkflowDefinition, state: RunState): StepValues {
   const out: StepValues = {};
   for (const step of definition.steps) {
     const values = state[step.id];
-    if (values && typeof values === "object") out[step.id] = values;
+    if (values && typeof values === "object" && !JOB_PENDING.includes(String(values._status))) {
+      out[step.id] = values;
+    }
   }
   return out;
 }

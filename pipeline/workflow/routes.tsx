@@ -13,16 +13,19 @@ import type { Deps, LoadedPlugin, PipelineEvent } from "../../lib/deps.ts";
 import { readForm, text } from "../../lib/form.ts";
 import { currentProfile } from "../../lib/profile.ts";
 import { render } from "../../lib/shell.tsx";
+import { streamSSE } from "hono/streaming";
 import {
   DoneCard,
   FinishCard,
+  JobCard,
   Landing,
   Placeholder,
+  Progress,
   RunFrame,
   runUrl,
   StepForm,
 } from "./cards.tsx";
-import type { WorkflowDefinition } from "./define.ts";
+import type { FieldValue, StepSpec, WorkflowDefinition } from "./define.ts";
 import { keyProblem, suggestKey } from "./keys.ts";
 import * as machine from "./machine.ts";
 import { createRuns, type Run } from "./runs.ts";
@@ -44,6 +47,86 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
   const now = () => new Date().toISOString();
   const emit = (event: Omit<PipelineEvent, "workflow">) =>
     deps.bus.emit("pipeline", { workflow: slug, ...event });
+
+  let uploads: string | undefined;
+  function uploadDir(key: string): string {
+    uploads ??= deps.config.dataDir === ":memory:"
+      ? Deno.makeTempDirSync({ prefix: "cardflow-uploads-" })
+      : `${deps.config.dataDir}/uploads`;
+    const dir = `${uploads}/${key}`;
+    Deno.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** Save an uploaded file under the data folder; the stored name, or the message to show. */
+  async function saveUpload(
+    step: StepSpec,
+    key: string,
+    file: unknown,
+  ): Promise<{ name: string; bytes: number } | { error: string }> {
+    const label = step.field.label ?? step.label;
+    if (!(file instanceof File) || file.name === "") return { error: `${label}: choose a file.` };
+    const max = step.field.maxBytes ?? 256 * 1024;
+    if (file.size > max) {
+      return { error: `${label} is too large: at most ${Math.round(max / 1024)} KiB.` };
+    }
+    // Keep only the base name, in a safe alphabet: nothing can leave the run's folder.
+    const base = file.name.split(/[\\/]/).pop() ?? "";
+    const safe = base.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(-80) || "upload";
+    const name = `${Date.now().toString(36)}-${safe}`;
+    await Deno.writeFile(`${uploadDir(key)}/${name}`, new Uint8Array(await file.arrayBuffer()));
+    return { name, bytes: file.size };
+  }
+
+  /** Run a step's job in the background, writing its progress into the run as it goes. */
+  function startJob(key: string, step: StepSpec, input: FieldValue, jobId: string): void {
+    const stillMine = (run: Run) =>
+      (run.state[step.id] as Record<string, FieldValue> | undefined)?._job === jobId;
+    const write = (fields: Record<string, FieldValue>) => {
+      const run = runs.find(key);
+      if (!run || !stillMine(run)) throw new Error("superseded");
+      runs.update(key, run.version, (r) => ({
+        ...r.state,
+        [step.id]: { ...(r.state[step.id] as Record<string, FieldValue>), ...fields },
+        updated: now(),
+      }));
+    };
+    let last = 0;
+    step.job!.run(input, (done, total, note) => {
+      if (Date.now() - last < 200 && done < total) return;
+      last = Date.now();
+      write({ _progress: done, _total: total, ...(note ? { _note: note } : {}) });
+    }, deps.signal).then(
+      (result) => {
+        write({ ...result, _status: "done" });
+        emit({ key, operation: "submit", step: step.id, values: result });
+      },
+      (error) => {
+        if (deps.signal.aborted || (error as Error).message === "superseded") return;
+        deps.log.warn(`job ${step.id} of ${key} failed`, error);
+        try {
+          write({
+            _status: "failed",
+            _note: String((error as Error).message ?? error).slice(0, 300),
+          });
+        } catch { /* superseded */ }
+      },
+    );
+  }
+
+  // Jobs do not survive a restart: mark the ones that were running as interrupted.
+  for (const run of runs.list({ workflow: slug })) {
+    for (const step of definition.steps) {
+      const values = run.state[step.id] as Record<string, FieldValue> | undefined;
+      if (step.job && values?._status === "running") {
+        runs.update(
+          run.key,
+          run.version,
+          (r) => ({ ...r.state, [step.id]: { ...values, _status: "interrupted" } }),
+        );
+      }
+    }
+  }
 
   function load(key: string): Run {
     const problem = keyProblem(key);
@@ -166,6 +249,12 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
       const step = definition.steps[index]!;
       const done = machine.completed(definition, run.state);
       const next = definition.steps[index + 1];
+      const own = run.state[step.id] as Record<string, FieldValue> | undefined;
+      if (step.job && own && machine.JOB_PENDING.includes(String(own._status)) && !editing) {
+        return c.html(
+          <JobCard step={step} slug={slug} runKey={run.key} version={run.version} values={own} />,
+        );
+      }
       if (views[index] === "hidden") return c.html("");
       if (views[index] === "form") {
         const previous = done[step.id]?.[step.field.name];
@@ -214,7 +303,28 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
         guard(() => machine.submit(definition, run.state, stepId, {}, now()));
       }
       const step = definition.steps.find((s) => s.id === stepId)!;
-      const raw = form[step.field.name];
+      let raw = form[step.field.name];
+      let upload: { name: string; bytes: number } | undefined;
+      if (step.field.kind === "file") {
+        const saved = await saveUpload(step, run.key, raw);
+        if ("error" in saved) {
+          c.header("HX-Retarget", `#step-${step.id}`);
+          c.header("HX-Reswap", "outerHTML");
+          return c.html(
+            <StepForm
+              step={step}
+              slug={slug}
+              runKey={run.key}
+              version={expected}
+              error={saved.error}
+              editing={false}
+            />,
+            422,
+          );
+        }
+        upload = saved;
+        raw = saved.name;
+      }
       if (raw instanceof File) {
         throw new HTTPException(400, { message: `${step.label} takes text, not a file.` });
       }
@@ -235,14 +345,52 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
           422,
         );
       }
+      const values: Record<string, FieldValue> = { ...parsed.values };
+      if (upload) values[`${step.field.name}_bytes`] = upload.bytes;
+      const jobId = step.job ? crypto.randomUUID() : undefined;
+      if (jobId) {
+        Object.assign(values, { _status: "running", _progress: 0, _total: 0, _job: jobId });
+      }
       const updated = runs.update(
         run.key,
         expected,
-        (current) =>
-          guard(() => machine.submit(definition, current.state, stepId, parsed.values, now())),
+        (current) => guard(() => machine.submit(definition, current.state, stepId, values, now())),
       );
       emit({ key: run.key, operation: "submit", step: stepId, values: parsed.values });
+      if (jobId) startJob(run.key, step, raw ?? "", jobId);
       return frame(c, updated);
+    })
+    .get("/run/:key/step/:step/progress", (c) => {
+      const run = load(c.req.param("key"));
+      const step = definition.steps.find((s) => s.id === c.req.param("step") && s.job);
+      if (!step) throw new HTTPException(404, { message: "That step has no work to follow." });
+      return streamSSE(c, async (stream) => {
+        let sent = "";
+        while (!stream.aborted && !deps.signal.aborted) {
+          const values = runs.find(run.key)?.state[step.id] as
+            | Record<string, FieldValue>
+            | undefined;
+          if (values?._status !== "running") {
+            // Finished (or gone): have the page redraw the run from its blob.
+            await stream.writeSSE({
+              data: String(
+                <div
+                  hx-get={runUrl(slug, run.key)}
+                  hx-target="#run"
+                  hx-swap="outerHTML"
+                  hx-trigger="load"
+                >
+                </div>,
+              ),
+            });
+            break;
+          }
+          const html = String(<Progress values={values} />);
+          if (html !== sent) await stream.writeSSE({ data: html });
+          sent = html;
+          await stream.sleep(250);
+        }
+      });
     })
     .post("/run/:key/finalize", async (c) => {
       const form = await readForm(c);

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * Markdown and highlighted code for workflow cards. Text is untrusted:
+ * raw HTML in it is escaped, links and images keep only http(s), mailto and
+ * relative addresses, and code is escaped by the highlighter.
+ */
+
+import { raw } from "hono/html";
+import { Marked, type Token } from "marked";
+import hljs from "highlight.js/lib/core";
+import javascript from "highlight.js/lib/languages/javascript";
+import typescript from "highlight.js/lib/languages/typescript";
+import json from "highlight.js/lib/languages/json";
+import python from "highlight.js/lib/languages/python";
+import sql from "highlight.js/lib/languages/sql";
+import bash from "highlight.js/lib/languages/bash";
+
+/** Languages the highlighter knows. */
+export const LANGUAGES = { javascript, typescript, json, python, sql, bash } as const;
+
+function highlighter(): typeof hljs {
+  for (const [name, language] of Object.entries(LANGUAGES)) {
+    if (!hljs.getLanguage(name)) hljs.registerLanguage(name, language);
+  }
+  return hljs;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
+}
+
+const SAFE_URL = /^(https?:|mailto:|\/(?!\/)|#|\.{0,2}\/)/i;
+
+function markdown(): Marked {
+  return new Marked({
+    gfm: true,
+    renderer: { html: (token) => escape(token.text) },
+    walkTokens(token: Token) {
+      if ((token.type === "link" || token.type === "image") && !SAFE_URL.test(token.href)) {
+        token.href = "#";
+      }
+    },
+  });
+}
+
+/** Render untrusted Markdown safely. */
+export function Markdown(props: { text: string }) {
+  return <div class="markdown">{raw(markdown().parse(props.text, { async: false }) as string)}
+  </div>;
+}
+
+/** Highlight `code` in `language` (plain, escaped text for an unknown language). */
+export function Code(props: { code: string; language: string }) {
+  const hl = highlighter();
+  const html = hl.getLanguage(props.language)
+    ? hl.highlight(props.code, { language: props.language }).value
+    : escape(props.code);
+  return (
+    <pre class="code">
+      <code class={`hljs language-${escape(props.language)}`}>{raw(html)}</code>
+    </pre>
+  );
+}
