@@ -56,8 +56,13 @@ export function Message(props: { message: MessageView; streaming?: boolean }) {
   );
 }
 
-/** The whole panel; the socket opens when it loads. */
-export function ChatPanel(props: { messages: MessageView[] }) {
+/** The conversation so far (loaded by the panel after the page, so pages stay cheap). */
+export function ChatLog(props: { messages: MessageView[] }) {
+  return <>{props.messages.map((m) => <Message message={m} />)}</>;
+}
+
+/** The whole panel; the socket opens and the recent conversation loads once the page is up. */
+export function ChatPanel() {
   return (
     <div id="chat-panel" hx-ws:connect="/ws">
       <div class="chat-head">
@@ -80,8 +85,13 @@ export function ChatPanel(props: { messages: MessageView[] }) {
           Clear
         </button>
       </div>
-      <div id="chat-log" aria-live="polite">
-        {props.messages.map((m) => <Message message={m} />)}
+      <div
+        id="chat-log"
+        aria-live="polite"
+        hx-get="/chat/log"
+        hx-trigger="load"
+        hx-swap="afterbegin"
+      >
       </div>
       <form id="chat-form" hx-ws:send>
         <textarea

@@ -16,6 +16,7 @@ import type { Store } from "./store.ts";
 import type { PluginDefinition } from "../pipeline/plugin.ts";
 import type { ChatHub } from "./chat/hub.tsx";
 import type { Llm } from "./llm.ts";
+import type { Nav } from "./nav.ts";
 
 /** The two databases a user switches between in the nav bar. */
 export type Environment = "development" | "production";
@@ -152,6 +153,8 @@ export interface Deps {
   llm: Llm;
   /** The chat: sockets, conversation, streaming answers. */
   chat: ChatHub;
+  /** The nav bar's profiles and roles, cached. */
+  nav: Nav;
 }
 
 /** A route module's default export: build the sub-app mounted at its path. */

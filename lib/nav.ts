@@ -30,3 +30,27 @@ export function activeRoles(db: Db): string[] | undefined {
     return undefined;
   }
 }
+
+/** The nav bar's data, read once and kept until the Profiles or Roles app changes. */
+export interface Nav {
+  profiles(): { id: string; name: string }[];
+  roles(): string[] | undefined;
+}
+
+/** Cache {@linkcode profileChoices} and {@linkcode activeRoles} for `db`, cleared by `live` events. */
+export function createNav(
+  db: Db,
+  live: { subscribe(send: (m: { event: string }) => void): () => void },
+): Nav {
+  let profiles: { id: string; name: string }[] | undefined;
+  let roles: string[] | undefined | null = null;
+  const unsubscribe = live.subscribe((message) => {
+    if (!db.isOpen) return unsubscribe();
+    if (message.event === "profiles:changed") profiles = undefined;
+    if (message.event === "roles:changed") roles = null;
+  });
+  return {
+    profiles: () => profiles ??= profileChoices(db),
+    roles: () => roles === null ? (roles = activeRoles(db)) : roles,
+  };
+}

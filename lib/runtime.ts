@@ -16,6 +16,7 @@ import { closeDatabase, type Db, openDatabase } from "./db.ts";
 import { type ChatHub, createChatHub } from "./chat/hub.tsx";
 import { createCrudPort } from "./crud_port.ts";
 import { createLlm, type Llm } from "./llm.ts";
+import { createNav } from "./nav.ts";
 import type { AppEvents, Deps, Environment, EnvironmentControl } from "./deps.ts";
 import { createLive, type Live } from "./live.ts";
 import type { Logger } from "./log.ts";
@@ -156,6 +157,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         signal: stopper.signal,
         crud: createCrudPort(),
         llm,
+        nav: createNav(nextDb, live),
         // Set just below: the hub needs the rest of deps.
         chat: undefined as unknown as ChatHub,
       };

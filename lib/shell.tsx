@@ -10,7 +10,6 @@ import type { Child } from "hono/jsx";
 import { ChatPanel } from "../components/chat.tsx";
 import { Layout, type MenuGroup } from "../components/layout.tsx";
 import type { Deps, LoadedPlugin } from "./deps.ts";
-import { activeRoles, profileChoices } from "./nav.ts";
 import { currentProfile } from "./profile.ts";
 
 /** Whether the request wants a fragment rather than a whole page. */
@@ -85,14 +84,14 @@ export function render(
     <Layout
       title={options.title}
       path={c.req.path}
-      menu={menuOf(deps.plugins, activeRoles(deps.db))}
+      menu={menuOf(deps.plugins, deps.nav.roles())}
       allApps={menuOf(deps.plugins)}
-      profiles={profileChoices(deps.db)}
+      profiles={deps.nav.profiles()}
       currentProfile={currentProfile(deps.store).name}
       environment={deps.environment.current}
       bootId={deps.bootId}
       devScript={deps.config.dev ? a.url("dev.js") : undefined}
-      chat={<ChatPanel messages={deps.chat.recent()} />}
+      chat={<ChatPanel />}
       assets={{
         css: a.url("app.css"),
         htmx: a.url("htmx.min.js"),

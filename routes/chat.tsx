@@ -7,7 +7,7 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { Formatted } from "@/components/chat.tsx";
+import { ChatLog, Formatted } from "@/components/chat.tsx";
 import type { Deps } from "@/lib/deps.ts";
 import { readForm, text } from "@/lib/form.ts";
 import { LlmError } from "@/lib/llm.ts";
@@ -73,6 +73,7 @@ export default function chat(deps: Deps): Hono {
         { title: "Conversation" },
       );
     })
+    .get("/log", (c) => html(c, <ChatLog messages={deps.chat.recent()} />))
     .get("/status", async (c) => {
       let models: string[] = [];
       let problem: string | undefined;

@@ -69,7 +69,7 @@ test("a message streams its answer token by token to every open page, and a page
       ["Hi", " Ada", ", how", " can I help?"],
       "each token arrives as its own frame",
     );
-    const page = await (await fetch(`${s.server.url}/`)).text();
+    const page = await (await fetch(`${s.server.url}/chat/log`)).text();
     assert.match(page, /Hello there/);
     assert.match(page, /Hi Ada, how can I help\?/);
     // The model saw the system message first, then the question.

@@ -91,16 +91,26 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin): Hono {
     .get("/list", (c) => list(c))
     .post("/", async (c) => {
       const values = formValues(definition, await readForm(c), addNames);
+      const fromHtmx = c.req.header("hx-request") === "true";
+      let record;
       try {
-        service.insert(values, "ui");
+        record = service.insert(values, "ui").record!;
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return card(c, {
-          form: <AddForm ctx={ctx()} values={values} error={error.message} />,
-          status: 422,
-        });
+        const form = <AddForm ctx={ctx()} values={values} error={error.message} />;
+        return fromHtmx ? html(c, form, 422) : card(c, { form, status: 422 });
       }
-      return card(c);
+      if (!fromHtmx) return card(c);
+      // A fresh form, and the new row appended: the cost does not grow with the list.
+      return html(
+        c,
+        <>
+          <AddForm ctx={ctx()} />
+          <hx-partial hx-target={`#${slug}-list`} hx-swap="beforeend">
+            <Row ctx={ctx()} record={record} extra={extra?.(record)} />
+          </hx-partial>
+        </>,
+      );
     })
     .post("/sort", async (c) => {
       const form = await readForm(c);

@@ -56,7 +56,7 @@ export function AddForm(
       id={`${slug}-add`}
       class="inline add"
       hx-post={`/${slug}`}
-      hx-target={`#${slug}-app`}
+      hx-target="this"
       hx-swap="outerHTML"
     >
       {shown.map((field, i) => (

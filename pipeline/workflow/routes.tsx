@@ -115,7 +115,7 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
   }
 
   // Jobs do not survive a restart: mark the ones that were running as interrupted.
-  for (const run of runs.list({ workflow: slug })) {
+  for (const run of definition.steps.some((s) => s.job) ? runs.withRunningJob(slug) : []) {
     for (const step of definition.steps) {
       const values = run.state[step.id] as Record<string, FieldValue> | undefined;
       if (step.job && values?._status === "running") {

@@ -37,6 +37,8 @@ export interface Runs {
   /** Apply `change` to the state at `version`; a 409 when the version is stale. */
   update(key: string, version: number, change: (run: Run) => RunState): Run;
   delete(key: string): void;
+  /** Runs of `workflow` with a job marked running (found without reading every run). */
+  withRunningJob(workflow: string): Run[];
 }
 
 /** The runs table over `db`. */
@@ -81,6 +83,12 @@ export function createRuns(db: Db, log?: Logger): Runs {
     },
     delete(key) {
       transaction(db, () => table.delete(key));
+    },
+    withRunningJob(workflow) {
+      const keys = db.prepare(
+        `SELECT key FROM pipeline WHERE workflow = ? AND state LIKE '%"_status":"running"%'`,
+      ).all(workflow) as { key: string }[];
+      return keys.map((k) => asRun(table.get(k.key)));
     },
   };
 }

@@ -1,0 +1,81 @@
+/**
+ * @module
+ * The dev loop's save-to-reload times: `deno task dev` on a copy of the
+ * project, a real browser on a page, and the time from writing a file to the
+ * page showing the change (a plugin title; a stylesheet rule). Median of 3.
+ */
+
+import { chromium } from "playwright-core";
+import { browserPath, CHROMIUM_ARGS } from "../tests/helpers/browser.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function copy(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if ([".git", "data", "dist", "bench"].includes(entry.name)) continue;
+    if (entry.isDirectory) await copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
+
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Save-to-reload for a code change and a CSS change, in ms. */
+export async function measureDevReload(): Promise<{ codeMs: number; cssMs: number }> {
+  const executablePath = browserPath();
+  if (!executablePath) throw new Error("no Chromium");
+  const dir = await Deno.makeTempDir({ prefix: "cardflow-devbench-" });
+  await copy(ROOT.replace(/\/$/, ""), dir);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const supervisor = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/dev.ts", "--port", String(port), "--data-dir", `${dir}/data`],
+    cwd: dir,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const url = `http://localhost:${port}`;
+    for (let i = 0; i < 200; i++) {
+      if (await fetch(url + "/dev/boot").then((r) => r.ok).catch(() => false)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const page = await browser.newPage();
+    await page.goto(url + "/introduction");
+    const plugin = `${dir}/plugins/010_introduction.tsx`;
+    const original = await Deno.readTextFile(plugin);
+    const code: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const t0 = performance.now();
+      await Deno.writeTextFile(
+        plugin,
+        original.replace('title: "Introduction"', `title: "Intro ${i}"`),
+      );
+      await page.locator("#app-menu a", { hasText: `Intro ${i}` }).waitFor({ timeout: 15_000 });
+      code.push(performance.now() - t0);
+      await page.waitForTimeout(300);
+    }
+    const css = `${dir}/static/app.css`;
+    const sheet = await Deno.readTextFile(css);
+    const style: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const t0 = performance.now();
+      await Deno.writeTextFile(css, `${sheet}\nbody { outline: 1px solid rgb(${i}, 2, 3); }\n`);
+      await page.waitForFunction(
+        `getComputedStyle(document.body).outlineColor === "rgb(${i}, 2, 3)"`,
+        null,
+        { timeout: 15_000 },
+      );
+      style.push(performance.now() - t0);
+    }
+    return { codeMs: median(code), cssMs: median(style) };
+  } finally {
+    await browser.close();
+    supervisor.kill("SIGINT");
+    await supervisor.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * @module
+ * The LLM relay cost: time from a token leaving the fake Ollama to it
+ * arriving on a WebSocket client, through the real server (all in one
+ * process, so both clocks are the same `performance.now()`).
+ */
+
+import { testConfig } from "../lib/config.ts";
+import { silentLogger } from "../lib/log.ts";
+import { startServer } from "../lib/server.ts";
+import { PLUGINS } from "../plugins/manifest.gen.ts";
+import { ROUTES } from "../routes/manifest.gen.ts";
+import { EMBEDDED } from "../static/mod.ts";
+import { startFakeOllama } from "../tests/helpers/fake_ollama.ts";
+
+/** p50 and p99 relay latency in ms over `tokens` tokens. */
+export async function measureRelay(tokens = 300): Promise<{ p50: number; p99: number }> {
+  const fake = await startFakeOllama();
+  const dataDir = await Deno.makeTempDir({ prefix: "cardflow-relay-" });
+  const server = await startServer({
+    config: testConfig({ dataDir, ollamaHost: fake.url }),
+    log: silentLogger(),
+    routes: ROUTES,
+    plugins: PLUGINS,
+    files: EMBEDDED,
+  });
+  const arrived: number[] = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+  await new Promise((resolve) => (ws.onopen = resolve));
+  const done = Promise.withResolvers<void>();
+  ws.onmessage = (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.target.endsWith(" .body")) arrived.push(performance.now());
+    if (frame.swap === "outerHTML" && /msg-assistant/.test(frame.content)) done.resolve();
+  };
+  fake.replies.push({ tokens: Array.from({ length: tokens }, (_, i) => ` t${i}`), delayMs: 2 });
+  ws.send(JSON.stringify({ message: "relay benchmark" }));
+  await done.promise;
+  ws.close();
+  await server.shutdown();
+  await fake.close();
+  await Deno.remove(dataDir, { recursive: true });
+  const gaps = arrived.map((t, i) => t - fake.sentAt[i]!).sort((a, b) => a - b);
+  return { p50: gaps[Math.floor(gaps.length / 2)]!, p99: gaps[Math.floor(gaps.length * 0.99)]! };
+}
