@@ -155,6 +155,8 @@ export interface Deps {
   chat: ChatHub;
   /** The nav bar's profiles and roles, cached. */
   nav: Nav;
+  /** Rendered page shells by their props (see `lib/shell.tsx`); per app, bounded. */
+  memo: Map<string, unknown>;
 }
 
 /** A route module's default export: build the sub-app mounted at its path. */

@@ -158,6 +158,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         crud: createCrudPort(),
         llm,
         nav: createNav(nextDb, live),
+        memo: new Map(),
         // Set just below: the hub needs the rest of deps.
         chat: undefined as unknown as ChatHub,
       };

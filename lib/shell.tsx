@@ -8,7 +8,8 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { ChatPanel } from "../components/chat.tsx";
-import { Layout, type MenuGroup } from "../components/layout.tsx";
+import { raw } from "hono/html";
+import { Layout, type MenuGroup, type ShellProps } from "../components/layout.tsx";
 import type { Deps, LoadedPlugin } from "./deps.ts";
 import { currentProfile } from "./profile.ts";
 
@@ -79,30 +80,47 @@ export function render(
     );
   }
   const a = deps.assets;
-  return html(
-    c,
-    <Layout
-      title={options.title}
-      path={c.req.path}
-      menu={menuOf(deps.plugins, deps.nav.roles())}
-      allApps={menuOf(deps.plugins)}
-      profiles={deps.nav.profiles()}
-      currentProfile={currentProfile(deps.store).name}
-      environment={deps.environment.current}
-      bootId={deps.bootId}
-      devScript={deps.config.dev ? a.url("dev.js") : undefined}
-      chat={<ChatPanel />}
-      assets={{
-        css: a.url("app.css"),
-        htmx: a.url("htmx.min.js"),
-        sse: a.url("hx-sse.min.js"),
-        ws: a.url("hx-ws.min.js"),
-        app: a.url("app.js"),
-        sortable: a.url("sortable.min.js"),
-      }}
-    >
-      {body}
-    </Layout>,
-    status,
-  );
+  const props: Omit<ShellProps, "children" | "chat"> = {
+    title: options.title,
+    path: c.req.path,
+    menu: menuOf(deps.plugins, deps.nav.roles()),
+    allApps: menuOf(deps.plugins),
+    profiles: deps.nav.profiles(),
+    currentProfile: currentProfile(deps.store).name,
+    environment: deps.environment.current,
+    bootId: deps.bootId,
+    devScript: deps.config.dev ? a.url("dev.js") : undefined,
+    assets: {
+      css: a.url("app.css"),
+      htmx: a.url("htmx.min.js"),
+      sse: a.url("hx-sse.min.js"),
+      ws: a.url("hx-ws.min.js"),
+      app: a.url("app.js"),
+      sortable: a.url("sortable.min.js"),
+    },
+  };
+  const [before, after] = shellAround(deps, props);
+  const inner = (<>{body}</> as unknown as { toString(): string | Promise<string> }).toString();
+  return typeof inner === "string"
+    ? c.html(before + inner + after, status)
+    : inner.then((text) => c.html(before + text + after, status));
+}
+
+const BODY_MARK = "<!--cardflow:body-->";
+
+/**
+ * The page around the body, rendered once per distinct set of props and kept
+ * in `deps.memo`: the shell is most of a page's markup and rendering time,
+ * and its props (title, path, menu, profile, environment) repeat.
+ */
+function shellAround(deps: Deps, props: Omit<ShellProps, "children" | "chat">): [string, string] {
+  const key = "shell:" + JSON.stringify(props);
+  const cached = deps.memo.get(key) as [string, string] | undefined;
+  if (cached) return cached;
+  const text = String(<Layout {...props} chat={<ChatPanel />}>{raw(BODY_MARK)}</Layout>);
+  const at = text.indexOf(BODY_MARK);
+  const parts: [string, string] = [text.slice(0, at), text.slice(at + BODY_MARK.length)];
+  if (deps.memo.size >= 500) deps.memo.clear();
+  deps.memo.set(key, parts);
+  return parts;
 }

@@ -114,7 +114,12 @@ export function createCrudService(
     pk: "id",
     defaults,
     log: deps.log.child(slug),
-    indexes: definition.scope ? [["profile_id"]] : [],
+    // Listing and appending read records in order within a profile: keep that an index walk.
+    indexes: [[
+      ...(definition.scope ? ["profile_id"] : []),
+      ...(definition.sort ? ["position"] : []),
+    ]]
+      .filter((index) => index.length > 0),
   });
   const fields = new Map(definition.fields.map((f) => [f.name, f]));
   const title = titleField(definition);
