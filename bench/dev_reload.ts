@@ -7,17 +7,7 @@
 
 import { chromium } from "playwright-core";
 import { browserPath, CHROMIUM_ARGS } from "../tests/helpers/browser.ts";
-
-const ROOT = new URL("../", import.meta.url).pathname;
-
-async function copy(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if ([".git", "data", "dist", "bench"].includes(entry.name)) continue;
-    if (entry.isDirectory) await copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}
+import { copyProject } from "../tests/helpers/process.ts";
 
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -26,7 +16,7 @@ export async function measureDevReload(): Promise<{ codeMs: number; cssMs: numbe
   const executablePath = browserPath();
   if (!executablePath) throw new Error("no Chromium");
   const dir = await Deno.makeTempDir({ prefix: "cardflow-devbench-" });
-  await copy(ROOT.replace(/\/$/, ""), dir);
+  await copyProject(dir);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();

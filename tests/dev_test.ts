@@ -3,6 +3,7 @@ import { chromium } from "playwright-core";
 import { classify } from "../scripts/dev.ts";
 import { testApp } from "./helpers/app.ts";
 import { browserPath, CHROMIUM_ARGS } from "./helpers/browser.ts";
+import { copyProject } from "./helpers/process.ts";
 
 Deno.test("the dev endpoints answer 404 and no dev script is served outside dev mode", async () => {
   const app = testApp();
@@ -55,19 +56,6 @@ function freePort(): number {
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
-}
-
-async function copyProject(to: string): Promise<void> {
-  const skip = new Set([".git", "data", "dist", "bench"]);
-  async function copy(from: string, dest: string) {
-    await Deno.mkdir(dest, { recursive: true });
-    for await (const entry of Deno.readDir(from)) {
-      if (skip.has(entry.name)) continue;
-      if (entry.isDirectory) await copy(`${from}/${entry.name}`, `${dest}/${entry.name}`);
-      else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${dest}/${entry.name}`);
-    }
-  }
-  await copy(Deno.cwd(), to);
 }
 
 const executablePath = browserPath();

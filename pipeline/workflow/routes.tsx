@@ -30,6 +30,7 @@ import { keyProblem, suggestKey } from "./keys.ts";
 import * as machine from "./machine.ts";
 import { createRuns, type Run } from "./runs.ts";
 import { parseStep } from "./values.ts";
+import { createWork } from "./work.ts";
 
 /** A short status for lists: the current step's label, "complete" or "finalized". */
 export function runStatus(definition: WorkflowDefinition | undefined, run: Run): string {
@@ -48,84 +49,31 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
   const emit = (event: Omit<PipelineEvent, "workflow">) =>
     deps.bus.emit("pipeline", { workflow: slug, ...event });
 
-  let uploads: string | undefined;
-  function uploadDir(key: string): string {
-    uploads ??= deps.config.dataDir === ":memory:"
-      ? Deno.makeTempDirSync({ prefix: "cardflow-uploads-" })
-      : `${deps.config.dataDir}/uploads`;
-    const dir = `${uploads}/${key}`;
-    Deno.mkdirSync(dir, { recursive: true });
-    return dir;
-  }
+  const work = createWork(deps, { runs, definition, slug, emit, now });
 
-  /** Save an uploaded file under the data folder; the stored name, or the message to show. */
-  async function saveUpload(
+  /** A refused value: that step's form again, with the message, in its place. */
+  function refuse(
+    c: Context,
     step: StepSpec,
     key: string,
-    file: unknown,
-  ): Promise<{ name: string; bytes: number } | { error: string }> {
-    const label = step.field.label ?? step.label;
-    if (!(file instanceof File) || file.name === "") return { error: `${label}: choose a file.` };
-    const max = step.field.maxBytes ?? 256 * 1024;
-    if (file.size > max) {
-      return { error: `${label} is too large: at most ${Math.round(max / 1024)} KiB.` };
-    }
-    // Keep only the base name, in a safe alphabet: nothing can leave the run's folder.
-    const base = file.name.split(/[\\/]/).pop() ?? "";
-    const safe = base.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(-80) || "upload";
-    const name = `${Date.now().toString(36)}-${safe}`;
-    await Deno.writeFile(`${uploadDir(key)}/${name}`, new Uint8Array(await file.arrayBuffer()));
-    return { name, bytes: file.size };
-  }
-
-  /** Run a step's job in the background, writing its progress into the run as it goes. */
-  function startJob(key: string, step: StepSpec, input: FieldValue, jobId: string): void {
-    const stillMine = (run: Run) =>
-      (run.state[step.id] as Record<string, FieldValue> | undefined)?._job === jobId;
-    const write = (fields: Record<string, FieldValue>) => {
-      const run = runs.find(key);
-      if (!run || !stillMine(run)) throw new Error("superseded");
-      runs.update(key, run.version, (r) => ({
-        ...r.state,
-        [step.id]: { ...(r.state[step.id] as Record<string, FieldValue>), ...fields },
-        updated: now(),
-      }));
-    };
-    let last = 0;
-    step.job!.run(input, (done, total, note) => {
-      if (Date.now() - last < 200 && done < total) return;
-      last = Date.now();
-      write({ _progress: done, _total: total, ...(note ? { _note: note } : {}) });
-    }, deps.signal).then(
-      (result) => {
-        write({ ...result, _status: "done" });
-        emit({ key, operation: "submit", step: step.id, values: result });
-      },
-      (error) => {
-        if (deps.signal.aborted || (error as Error).message === "superseded") return;
-        deps.log.warn(`job ${step.id} of ${key} failed`, error);
-        try {
-          write({
-            _status: "failed",
-            _note: String((error as Error).message ?? error).slice(0, 300),
-          });
-        } catch { /* superseded */ }
-      },
+    version: number,
+    value: FieldValue | undefined,
+    error: string,
+  ) {
+    c.header("HX-Retarget", `#step-${step.id}`);
+    c.header("HX-Reswap", "outerHTML");
+    return c.html(
+      <StepForm
+        step={step}
+        slug={slug}
+        runKey={key}
+        version={version}
+        value={value}
+        error={error}
+        editing={false}
+      />,
+      422,
     );
-  }
-
-  // Jobs do not survive a restart: mark the ones that were running as interrupted.
-  for (const run of definition.steps.some((s) => s.job) ? runs.withRunningJob(slug) : []) {
-    for (const step of definition.steps) {
-      const values = run.state[step.id] as Record<string, FieldValue> | undefined;
-      if (step.job && values?._status === "running") {
-        runs.update(
-          run.key,
-          run.version,
-          (r) => ({ ...r.state, [step.id]: { ...values, _status: "interrupted" } }),
-        );
-      }
-    }
   }
 
   function load(key: string): Run {
@@ -306,22 +254,8 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
       let raw = form[step.field.name];
       let upload: { name: string; bytes: number } | undefined;
       if (step.field.kind === "file") {
-        const saved = await saveUpload(step, run.key, raw);
-        if ("error" in saved) {
-          c.header("HX-Retarget", `#step-${step.id}`);
-          c.header("HX-Reswap", "outerHTML");
-          return c.html(
-            <StepForm
-              step={step}
-              slug={slug}
-              runKey={run.key}
-              version={expected}
-              error={saved.error}
-              editing={false}
-            />,
-            422,
-          );
-        }
+        const saved = await work.saveUpload(step, run.key, raw);
+        if ("error" in saved) return refuse(c, step, run.key, expected, undefined, saved.error);
         upload = saved;
         raw = saved.name;
       }
@@ -329,22 +263,7 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
         throw new HTTPException(400, { message: `${step.label} takes text, not a file.` });
       }
       const parsed = parseStep(step, raw, machine.completed(definition, run.state));
-      if ("error" in parsed) {
-        c.header("HX-Retarget", `#step-${step.id}`);
-        c.header("HX-Reswap", "outerHTML");
-        return c.html(
-          <StepForm
-            step={step}
-            slug={slug}
-            runKey={run.key}
-            version={expected}
-            value={raw}
-            error={parsed.error}
-            editing={false}
-          />,
-          422,
-        );
-      }
+      if ("error" in parsed) return refuse(c, step, run.key, expected, raw, parsed.error);
       const values: Record<string, FieldValue> = { ...parsed.values };
       if (upload) values[`${step.field.name}_bytes`] = upload.bytes;
       const jobId = step.job ? crypto.randomUUID() : undefined;
@@ -357,7 +276,7 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin): Hono {
         (current) => guard(() => machine.submit(definition, current.state, stepId, values, now())),
       );
       emit({ key: run.key, operation: "submit", step: stepId, values: parsed.values });
-      if (jobId) startJob(run.key, step, raw ?? "", jobId);
+      if (jobId) work.startJob(run.key, step, raw ?? "", jobId);
       return frame(c, updated);
     })
     .get("/run/:key/step/:step/progress", (c) => {

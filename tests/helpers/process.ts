@@ -88,3 +88,13 @@ export async function runCardflow(
     output: decoder.decode(result.stdout) + decoder.decode(result.stderr),
   };
 }
+
+/** Copy the project (without .git, data, dist and bench) to `to`, for tests that edit files. */
+export async function copyProject(to: string, from = ROOT.replace(/\/$/, "")): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if ([".git", "data", "dist", "bench"].includes(entry.name)) continue;
+    if (entry.isDirectory) await copyProject(`${to}/${entry.name}`, `${from}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
