@@ -23,4 +23,9 @@ export default defineCrud({
   toggle: "active",
   sort: true,
   seed: [{ name: "Default", active: true }],
+  // A custom row: the real name and code together, quietly.
+  details: (profile) =>
+    profile.real_name || profile.code
+      ? <span class="muted">{[profile.real_name, profile.code].filter(Boolean).join(" · ")}</span>
+      : null,
 });

@@ -410,3 +410,23 @@ Deno.test({
     }
   },
 });
+
+test("poke asks the model for a nudge about the page the person is on", async () => {
+  const s = await setup();
+  try {
+    s.fake.replies.push({ tokens: ["Try adding a task."] });
+    const res = await fetch(`${s.server.url}/chat/poke`, {
+      method: "POST",
+      headers: { origin: s.server.url },
+      body: new URLSearchParams({ where: "/tasks (Tasks · Cardflow)" }),
+    });
+    assert.equal(res.status, 202);
+    await s.ws.waitFor((f) => /msg-note/.test(f.content) && /Poke from \/tasks/.test(f.content));
+    await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("Try adding a task."));
+    const asked = s.fake.requests.at(-1)!.messages.at(-1)!;
+    assert.equal(asked.role, "user");
+    assert.match(asked.content, /pressed "Poke" while looking at \/tasks/);
+  } finally {
+    await s.done();
+  }
+});

@@ -395,3 +395,15 @@ Deno.test("every change publishes a live event for other pages and is logged wit
     app.close();
   }
 });
+
+Deno.test("a CRUD app's custom row hook renders its details, escaped", async () => {
+  const app = testApp();
+  try {
+    await app.post("/profiles", { name: "Acme", real_name: "Acme <Corp>" });
+    const html = await (await app.request("/profiles/list", { htmx: true })).text();
+    assert.match(html, /<span class="muted">Acme &lt;Corp&gt;<\/span>/);
+    assert.doesNotMatch(html, /real name: /, "the hook replaces the generic details");
+  } finally {
+    app.close();
+  }
+});

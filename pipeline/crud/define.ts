@@ -6,6 +6,7 @@
  * rendering and what the LLM is told.
  */
 
+import type { Child } from "hono/jsx";
 import type { PluginBase } from "../plugin.ts";
 
 /** A field's type. */
@@ -47,6 +48,12 @@ export interface CrudDefinition extends PluginBase {
    * current profile, and deleting one asks before deleting its records.
    */
   profiles?: boolean;
+  /**
+   * Escape hatch for a custom row: what a record shows after its title
+   * (instead of "field: value" for the other fields). Pure; escape nothing
+   * yourself, JSX does.
+   */
+  details?: (record: Record<string, unknown>) => Child;
 }
 
 /** Declare a CRUD app. */

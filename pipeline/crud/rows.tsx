@@ -107,7 +107,9 @@ export function Row(props: { ctx: RowContext; record: Record_; extra?: Child }) 
       >
         {title}
       </span>
-      {details.map((f) => <span class="muted detail">{label(f)}: {String(r[f.name])}</span>)}
+      {definition.details
+        ? <span class="detail">{definition.details(r)}</span>
+        : details.map((f) => <span class="muted detail">{label(f)}: {String(r[f.name])}</span>)}
       <span class="row-actions">
         {props.extra}
         {definition.sort && (
