@@ -33,6 +33,7 @@ export interface History {
   /** Replace a message's text (a streamed answer as it grows). */
   update(id: number, content: string): void;
   find(id: number): ChatMessage | undefined;
+  remove(id: number): void;
   clearUndo(id: number): void;
   /** The newest `n` messages other than the system message, oldest first. */
   recent(n?: number): ChatMessage[];
@@ -69,6 +70,9 @@ export function createHistory(db: Db, limit: number): History {
       if (table.find(id)) table.update(id, { content });
     },
     find: (id) => as(table.find(id)),
+    remove(id) {
+      if (table.find(id)) table.delete(id);
+    },
     clearUndo(id) {
       if (table.find(id)) table.update(id, { undo: null });
     },

@@ -228,9 +228,15 @@ export function createChatHub(deps: Deps, llm: Llm): ChatHub {
           : "The answer failed unexpectedly; the details are in the log.";
         if (!(error instanceof LlmError)) log.error("chat stream failed", error);
       }
-      const finalText = content || (calls.length ? "On it." : failure ? "(no answer)" : "");
-      history.update(answer.id, finalText);
-      replace({ ...answer, content: finalText });
+      if (!content && !calls.length && failure) {
+        // Nothing arrived: drop the empty bubble; the error message below says why.
+        history.remove(answer.id);
+        send({ target: `#msg-${answer.id}`, swap: "outerHTML", content: "<div hidden></div>" });
+      } else {
+        const finalText = content || "On it.";
+        history.update(answer.id, finalText);
+        replace({ ...answer, content: finalText });
+      }
       for (const call of calls) runTool(call);
       if (failure) say("error", failure);
     } finally {
