@@ -256,3 +256,56 @@ t(
   },
   !systemdAnalyze,
 );
+
+async function mountTmpfs(dir: string, options: string): Promise<boolean> {
+  await Deno.mkdir(dir, { recursive: true });
+  try {
+    const out = await new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", options, "tmpfs", dir],
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+const canMount = Deno.uid() === 0 && await (async () => {
+  const probe = await Deno.makeTempDir();
+  const ok = await mountTmpfs(probe, "size=16k");
+  if (ok) await new Deno.Command("umount", { args: [probe] }).output();
+  await Deno.remove(probe, { recursive: true }).catch(() => {});
+  return ok;
+})();
+
+t(
+  canMount
+    ? "a read-only or full data folder at start-up gives a clear message and exit code, not a stack trace"
+    : "a read-only or full data folder at start-up gives a clear message and exit code (skipped: cannot mount a tmpfs here)",
+  async () => {
+    const base = await Deno.makeTempDir();
+    try {
+      for (
+        const [options, pattern] of [["ro,size=64k", /Read-only file system/], [
+          "size=48k",
+          /disk is full|No space left/,
+        ]] as const
+      ) {
+        const dir = `${base}/${options.replace(/[^a-z0-9]/g, "")}`;
+        assert.ok(await mountTmpfs(dir, options));
+        try {
+          const run = await runCardflow({ args: ["--data-dir", `${dir}/data`, "--port", "0"] });
+          assert.equal(run.code, 4, run.output);
+          assert.match(run.output, /cardflow: cannot (use|write to) the data folder/);
+          assert.match(run.output, pattern);
+          assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+        } finally {
+          await new Deno.Command("umount", { args: [dir] }).output();
+        }
+      }
+    } finally {
+      await Deno.remove(base, { recursive: true });
+    }
+  },
+  !canMount,
+);
