@@ -79,14 +79,38 @@ export function render(
       status,
     );
   }
+  const [before, after] = shellAround(c, deps, options.title);
+  const inner = (<>{body}</> as unknown as { toString(): string | Promise<string> }).toString();
+  return typeof inner === "string"
+    ? c.html(before + inner + after, status)
+    : inner.then((text) => c.html(before + text + after, status));
+}
+
+const BODY_MARK = "<!--cardflow:body-->";
+
+/**
+ * The page around the body, rendered once per distinct set of inputs and
+ * kept in `deps.memo`: the shell is most of a page's markup and rendering
+ * time, and what it shows (title, path, roles, profiles, environment)
+ * repeats. The key is built from those inputs, not from the rendered props,
+ * which cost more to serialise than the cache saved.
+ */
+function shellAround(c: Context, deps: Deps, title: string): [string, string] {
+  const roles = deps.nav.roles();
+  const profiles = deps.nav.profiles();
+  const current = currentProfile(deps.store).name;
+  const key = "shell" +
+    JSON.stringify([title, c.req.path, deps.environment.current, current, roles, profiles]);
+  const cached = deps.memo.get(key) as [string, string] | undefined;
+  if (cached) return cached;
   const a = deps.assets;
   const props: Omit<ShellProps, "children" | "chat"> = {
-    title: options.title,
+    title,
     path: c.req.path,
-    menu: menuOf(deps.plugins, deps.nav.roles()),
+    menu: menuOf(deps.plugins, roles),
     allApps: menuOf(deps.plugins),
-    profiles: deps.nav.profiles(),
-    currentProfile: currentProfile(deps.store).name,
+    profiles,
+    currentProfile: current,
     environment: deps.environment.current,
     bootId: deps.bootId,
     devScript: deps.config.dev ? a.url("dev.js") : undefined,
@@ -99,24 +123,6 @@ export function render(
       sortable: a.url("sortable.min.js"),
     },
   };
-  const [before, after] = shellAround(deps, props);
-  const inner = (<>{body}</> as unknown as { toString(): string | Promise<string> }).toString();
-  return typeof inner === "string"
-    ? c.html(before + inner + after, status)
-    : inner.then((text) => c.html(before + text + after, status));
-}
-
-const BODY_MARK = "<!--cardflow:body-->";
-
-/**
- * The page around the body, rendered once per distinct set of props and kept
- * in `deps.memo`: the shell is most of a page's markup and rendering time,
- * and its props (title, path, menu, profile, environment) repeat.
- */
-function shellAround(deps: Deps, props: Omit<ShellProps, "children" | "chat">): [string, string] {
-  const key = "shell:" + JSON.stringify(props);
-  const cached = deps.memo.get(key) as [string, string] | undefined;
-  if (cached) return cached;
   const text = String(<Layout {...props} chat={<ChatPanel />}>{raw(BODY_MARK)}</Layout>);
   const at = text.indexOf(BODY_MARK);
   const parts: [string, string] = [text.slice(0, at), text.slice(at + BODY_MARK.length)];
