@@ -61,7 +61,7 @@ function freePort(): number {
 const executablePath = browserPath();
 Deno.test({
   name: executablePath
-    ? "deno task dev: a saved title shows without touching the browser, a syntax error shows an overlay over the working page, a fix clears it, CSS swaps in place"
+    ? "deno task dev: a saved title shows without touching the browser, a syntax error shows an overlay over the working page, a fix clears it, a new plugin file appears, CSS swaps in place"
     : "deno task dev reloads the browser (skipped: no Chromium)",
   ignore: !executablePath && Deno.env.get("CI") !== "true",
   sanitizeOps: false,
@@ -114,6 +114,17 @@ Deno.test({
       );
       await page.locator("#app-menu a", { hasText: "Fixed tour" }).waitFor({ timeout: 10_000 });
       assert.equal(await page.locator("#dev-overlay").count(), 0);
+
+      // A new plugin file: the manifest is regenerated before the restart and the app appears.
+      await Deno.writeTextFile(
+        `${dir}/plugins/090_extra.tsx`,
+        original.replace('name: "introduction"', 'name: "extra"').replace(
+          'title: "Introduction"',
+          'title: "Extra page"',
+        ),
+      );
+      await page.locator("#app-menu a", { hasText: "Extra page" }).waitFor({ timeout: 10_000 });
+      assert.match(await Deno.readTextFile(`${dir}/plugins/manifest.gen.ts`), /090_extra\.tsx/);
 
       await page.evaluate(() => ((globalThis as Record<string, unknown>).kept = true));
       const css = `${dir}/static/app.css`;
