@@ -107,6 +107,16 @@ export default function chat(deps: Deps): Hono {
               <option value={m} selected={m === model}>{m}</option>
             ))}
           </select>
+          <label class="check" title="After each workflow step, the assistant adds a short comment">
+            <input
+              type="checkbox"
+              name="on"
+              checked={deps.store.get("chat.commentary", false)}
+              hx-post="/chat/commentary"
+              hx-swap="none"
+            />{" "}
+            comment
+          </label>
         </>,
       );
     })
@@ -116,6 +126,11 @@ export default function chat(deps: Deps): Hono {
         throw new HTTPException(422, { message: "That is not a model name." });
       }
       deps.chat.setModel(name);
+      return c.body(null, 204);
+    })
+    .post("/commentary", async (c) => {
+      const on = text(await readForm(c), "on") === "on";
+      deps.store.set("chat.commentary", on);
       return c.body(null, 204);
     })
     .post("/clear", (c) => {

@@ -430,3 +430,50 @@ test("poke asks the model for a nudge about the page the person is on", async ()
     await s.done();
   }
 });
+
+test("the model comments on workflow steps only when the person switched commentary on, without delaying the request", async () => {
+  const s = await setup();
+  try {
+    const post = (path: string, body: Record<string, string>) =>
+      fetch(`${s.server.url}${path}`, {
+        method: "POST",
+        headers: { origin: s.server.url, "hx-request": "true" },
+        body: new URLSearchParams(body),
+      })
+        .then(async (r) => {
+          await r.body?.cancel();
+          return r.status;
+        });
+    await post("/hello/start", { key: "quiet" });
+    await post("/hello/run/quiet/step/step_01", { version: "1", name: "Ada" });
+    await s.ws.waitFor((f) => /quiet: submitted/.test(f.content));
+    await s.server.runtime.deps().bus.idle();
+    assert.equal(s.fake.requests.length, 0, "no commentary unless asked for");
+
+    assert.equal(await post("/chat/commentary", { on: "on" }), 204);
+    assert.match(await (await fetch(`${s.server.url}/chat/status`)).text(), /name="on" checked/);
+    s.fake.replies.push({ tokens: ["Nice name."], delayMs: 300 });
+    const started = performance.now();
+    assert.equal(await post("/hello/start", { key: "talky" }), 200);
+    assert.ok(performance.now() - started < 250, "the request did not wait for the model");
+    await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("Nice name."));
+    assert.match(
+      s.fake.requests[0]!.messages.at(-1)!.content,
+      /Cardflow event: Hello · talky: started/,
+    );
+    assert.equal(
+      rows(s).filter((r) => r.role === "user").length,
+      0,
+      "commentary adds no message of the person's",
+    );
+
+    // A failing model stays out of the chat while commenting.
+    s.fake.replies.push({ fault: "500" });
+    await post("/hello/run/talky/step/step_01", { version: "1", name: "Grace" });
+    await s.ws.waitFor((f) => /talky: submitted/.test(f.content));
+    await s.server.runtime.deps().bus.idle();
+    assert.equal(s.ws.frames.filter(isError).length, 0);
+  } finally {
+    await s.done();
+  }
+});

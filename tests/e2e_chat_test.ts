@@ -68,6 +68,11 @@ browserTest(
         state: "detached",
         timeout: 5000,
       });
+      // Commentary is switched on from the panel.
+      await page.locator('#chat-status input[name="on"]').check();
+      await page.waitForFunction(async () =>
+        /name="on" checked/.test(await (await fetch("/chat/status")).text())
+      );
       assert.deepEqual(dialogs, []);
     } finally {
       await fake.close();

@@ -13,6 +13,14 @@ import { type Llm, LlmError, type LlmMessage, type ToolCall } from "../llm.ts";
 import { type ChatMessage, createHistory, type History } from "./history.ts";
 import { crudTool, systemPrompt } from "./prompt.ts";
 
+/** How a question reaches the model. */
+export interface AskOptions {
+  /** Send the text to the model only and show this note instead (poke). */
+  shown?: string;
+  /** Model commentary: no message of the person's, and failures are logged, not shown. */
+  quiet?: boolean;
+}
+
 /** Anything that can receive text frames: a WebSocket, or a test double. */
 export interface ChatSocket {
   send(data: string): void;
@@ -25,7 +33,7 @@ export interface ChatHub {
   /** Handle a frame from a page: `{message}` to ask, `{action: "stop"}` to stop. */
   receive(data: string): Promise<void>;
   /** Ask the model; resolves when the answer is complete (or failed). */
-  ask(text: string, options?: { shown?: string }): Promise<void>;
+  ask(text: string, options?: AskOptions): Promise<void>;
   stop(): boolean;
   poke(where: string): Promise<void>;
   undo(messageId: number): string;
@@ -177,9 +185,11 @@ export function createChatHub(deps: Deps, llm: Llm): ChatHub {
     }
   }
 
-  async function ask(text: string, options: { shown?: string } = {}): Promise<void> {
+  async function ask(text: string, options: AskOptions = {}): Promise<void> {
     if (current) {
-      say("error", "Still answering the last message: wait for it, or press Stop.");
+      if (!options.quiet) {
+        say("error", "Still answering the last message: wait for it, or press Stop.");
+      }
       return;
     }
     const controller = new AbortController();
@@ -189,8 +199,11 @@ export function createChatHub(deps: Deps, llm: Llm): ChatHub {
     try {
       // The prompt follows the apps: CRUD apps register as the app is built, after this hub.
       history.setSystem(systemPrompt(deps.plugins, deps.crud.apps()));
-      if (!options.shown) say("user", text);
-      const llmMessages = options.shown ? conversation(text) : conversation();
+      // A question from the page is shown as the person's message; a poke or a commentary
+      // prompt goes to the model only (a poke leaves a note saying so).
+      const fromPerson = options.shown === undefined && !options.quiet;
+      if (fromPerson) say("user", text);
+      const llmMessages = fromPerson ? conversation() : conversation(text);
       if (options.shown) say("note", options.shown);
       const answer = history.add("assistant", "");
       append(answer, true);
@@ -238,14 +251,15 @@ export function createChatHub(deps: Deps, llm: Llm): ChatHub {
         replace({ ...answer, content: finalText });
       }
       for (const call of calls) runTool(call);
-      if (failure) say("error", failure);
+      if (failure && !options.quiet) say("error", failure);
+      if (failure && options.quiet) log.info(`commentary skipped: ${failure}`);
     } finally {
       deps.signal.removeEventListener("abort", stopOnShutdown);
       current = undefined;
     }
   }
 
-  const unsubscribe: () => void = deps.bus.on("pipeline", (event): void => {
+  const unsubscribe: () => void = deps.bus.on("pipeline", async (event): Promise<void> => {
     if (!deps.db.isOpen) {
       unsubscribe();
       return;
@@ -262,7 +276,16 @@ export function createChatHub(deps: Deps, llm: Llm): ChatHub {
       unfinalize: "unlocked the run",
       delete: "deleted the run",
     }[event.operation];
-    say("note", `${plugin?.definition.title ?? event.workflow} · ${event.key}: ${what}.`);
+    const note = `${plugin?.definition.title ?? event.workflow} · ${event.key}: ${what}.`;
+    say("note", note);
+    // When the person has asked for it, the model comments too; a failure stays out of the chat.
+    if (deps.store.get("chat.commentary", false) && !current) {
+      await ask(
+        `(Cardflow event: ${note} Values: ${JSON.stringify(event.values ?? {}).slice(0, 500)}. ` +
+          "In one short sentence, comment helpfully on this step of the user's work.)",
+        { quiet: true },
+      );
+    }
   });
 
   const hub: ChatHub = {
