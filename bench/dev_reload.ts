@@ -7,7 +7,7 @@
 
 import { chromium } from "playwright-core";
 import { browserPath, CHROMIUM_ARGS } from "../tests/helpers/browser.ts";
-import { copyProject } from "../tests/helpers/process.ts";
+import { copyProject, startDev } from "../tests/helpers/process.ts";
 
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -17,22 +17,10 @@ export async function measureDevReload(): Promise<{ codeMs: number; cssMs: numbe
   if (!executablePath) throw new Error("no Chromium");
   const dir = await Deno.makeTempDir({ prefix: "cardflow-devbench-" });
   await copyProject(dir);
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const supervisor = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/dev.ts", "--port", String(port), "--data-dir", `${dir}/data`],
-    cwd: dir,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const dev = await startDev(dir);
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
-    const url = `http://localhost:${port}`;
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(url + "/dev/boot").then((r) => r.ok).catch(() => false)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const url = dev.url;
     const page = await browser.newPage();
     await page.goto(url + "/introduction");
     const plugin = `${dir}/plugins/010_introduction.tsx`;
@@ -64,8 +52,7 @@ export async function measureDevReload(): Promise<{ codeMs: number; cssMs: numbe
     return { codeMs: median(code), cssMs: median(style) };
   } finally {
     await browser.close();
-    supervisor.kill("SIGINT");
-    await supervisor.status;
+    await dev.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }

@@ -48,6 +48,17 @@ const rows = (s: Setup) =>
     content: string;
   }[];
 
+/** POST a form to the server as one of its own pages would; the status. */
+async function postForm(s: Setup, path: string, body: Record<string, string>): Promise<number> {
+  const res = await fetch(`${s.server.url}${path}`, {
+    method: "POST",
+    headers: { origin: s.server.url, "hx-request": "true" },
+    body: new URLSearchParams(body),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
 test("a message streams its answer token by token to every open page, and a page opened later shows it", async () => {
   const s = await setup();
   const other = await connect(s.wsUrl);
@@ -336,15 +347,8 @@ test("each invalid operation from the model is refused with an explanation and c
 test("workflow steps add notes to the chat without delaying the request", async () => {
   const s = await setup();
   try {
-    const post = (path: string, body: Record<string, string>) =>
-      fetch(`${s.server.url}${path}`, {
-        method: "POST",
-        headers: { origin: s.server.url, "hx-request": "true" },
-        body: new URLSearchParams(body),
-      });
-    await (await post("/hello/start", { key: "noted" })).body?.cancel();
-    await (await post("/hello/run/noted/step/step_01", { version: "1", name: "Ada" })).body
-      ?.cancel();
+    await postForm(s, "/hello/start", { key: "noted" });
+    await postForm(s, "/hello/run/noted/step/step_01", { version: "1", name: "Ada" });
     await s.ws.waitFor((f) =>
       /msg-note/.test(f.content) && /noted: submitted “Your name”/.test(f.content)
     );
@@ -434,16 +438,7 @@ test("poke asks the model for a nudge about the page the person is on", async ()
 test("the model comments on workflow steps only when the person switched commentary on, without delaying the request", async () => {
   const s = await setup();
   try {
-    const post = (path: string, body: Record<string, string>) =>
-      fetch(`${s.server.url}${path}`, {
-        method: "POST",
-        headers: { origin: s.server.url, "hx-request": "true" },
-        body: new URLSearchParams(body),
-      })
-        .then(async (r) => {
-          await r.body?.cancel();
-          return r.status;
-        });
+    const post = (path: string, body: Record<string, string>) => postForm(s, path, body);
     await post("/hello/start", { key: "quiet" });
     await post("/hello/run/quiet/step/step_01", { version: "1", name: "Ada" });
     await s.ws.waitFor((f) => /quiet: submitted/.test(f.content));

@@ -3,7 +3,7 @@ import { chromium } from "playwright-core";
 import { classify } from "../scripts/dev.ts";
 import { testApp } from "./helpers/app.ts";
 import { browserPath, CHROMIUM_ARGS } from "./helpers/browser.ts";
-import { copyProject } from "./helpers/process.ts";
+import { copyProject, startDev } from "./helpers/process.ts";
 
 Deno.test("the dev endpoints answer 404 and no dev script is served outside dev mode", async () => {
   const app = testApp();
@@ -51,13 +51,6 @@ Deno.test("the supervisor sorts saves into restarts, stylesheet swaps and reload
   );
 });
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 const executablePath = browserPath();
 Deno.test({
   name: executablePath
@@ -69,22 +62,10 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "cardflow-dev-" });
     await copyProject(dir);
-    const port = freePort();
-    const supervisor = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/dev.ts", "--port", String(port), "--data-dir", `${dir}/data`],
-      cwd: dir,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const dev = await startDev(dir);
     const browser = await chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
     try {
-      const url = `http://localhost:${port}`;
-      for (let i = 0; i < 100; i++) {
-        try {
-          if ((await fetch(url + "/dev/boot")).ok) break;
-        } catch { /* starting */ }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const url = dev.url;
       const page = await browser.newPage();
       await page.goto(url + "/introduction");
       await page.locator("#app-menu a", { hasText: "Introduction" }).waitFor();
@@ -144,8 +125,7 @@ Deno.test({
       );
     } finally {
       await browser.close();
-      supervisor.kill("SIGINT");
-      await supervisor.status;
+      await dev.stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },

@@ -98,3 +98,32 @@ export async function copyProject(to: string, from = ROOT.replace(/\/$/, "")): P
     else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
   }
 }
+
+/** `deno task dev` running in the project copy `dir`, on a free port, answering. */
+export async function startDev(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const supervisor = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/dev.ts", "--port", String(port), "--data-dir", `${dir}/data`],
+    cwd: dir,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://localhost:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(url + "/dev/boot").then((r) => r.body?.cancel().then(() => r.ok)).catch(() =>
+        false
+      )
+    ) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    async stop() {
+      supervisor.kill("SIGINT");
+      await supervisor.status;
+    },
+  };
+}
