@@ -5,11 +5,11 @@
  * or SIGTERM. The only module that reads the real environment.
  */
 
+import { startServer } from "./app/server.ts";
 import { BackupError } from "./lib/backup.ts";
 import { ConfigError, parseConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
-import { PluginError } from "./lib/plugins.ts";
-import { startServer } from "./lib/server.ts";
+import { PluginError } from "./pipeline/base.ts";
 import { PLUGINS } from "./plugins/manifest.gen.ts";
 import { ROUTES } from "./routes/manifest.gen.ts";
 import { EMBEDDED, LOCAL_FILES } from "./static/mod.ts";

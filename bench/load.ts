@@ -41,7 +41,8 @@ async function withWrk(
   url: string,
   o: Required<Pick<LoadOptions, "connections" | "seconds">> & LoadOptions,
 ): Promise<LoadResult> {
-  const args = ["-t", "2", "-c", String(o.connections), "-d", `${o.seconds}s`, "--latency"];
+  // One wrk thread: on two cores the other one is the server's.
+  const args = ["-t", "1", "-c", String(o.connections), "-d", `${o.seconds}s`, "--latency"];
   let script: string | undefined;
   if (o.method && o.method !== "GET" || o.body || o.headers) {
     script = await Deno.makeTempFile({ suffix: ".lua" });

@@ -7,7 +7,7 @@
 
 import { testConfig } from "../lib/config.ts";
 import { silentLogger } from "../lib/log.ts";
-import { startServer } from "../lib/server.ts";
+import { startServer } from "../app/server.ts";
 import { PLUGINS } from "../plugins/manifest.gen.ts";
 import { ROUTES } from "../routes/manifest.gen.ts";
 import { EMBEDDED } from "../static/mod.ts";
@@ -34,7 +34,10 @@ export async function measureRelay(tokens = 300): Promise<{ p50: number; p99: nu
     if (frame.swap === "outerHTML" && /msg-assistant/.test(frame.content)) done.resolve();
   };
   fake.replies.push({ tokens: Array.from({ length: tokens }, (_, i) => ` t${i}`), delayMs: 2 });
-  ws.send(JSON.stringify({ message: "relay benchmark" }));
+  const context = server.runtime.services().context.stamp();
+  ws.send(
+    JSON.stringify({ message: "relay benchmark", headers: { "X-Cardflow-Context": context } }),
+  );
   await done.promise;
   ws.close();
   await server.shutdown();

@@ -1,8 +1,8 @@
 /**
  * @module
- * The page shell from the seed's UI hierarchy: a navigation bar, the main
+ * The page shell from the original design's UI hierarchy: a navigation bar, the main
  * area, the chat panel on the right and the poke button. Pure: props in, JSX
- * out. `lib/shell.ts` gathers the props.
+ * out. `web/shell.tsx` gathers the props.
  */
 
 import type { Child } from "hono/jsx";
@@ -39,6 +39,8 @@ export interface ShellProps {
   profiles: ProfileChoice[];
   currentProfile: string;
   environment: "development" | "production";
+  /** The context stamp every write from this page carries back (see services/context.ts). */
+  context: string;
   /** URLs of the embedded static files. */
   assets: { css: string; htmx: string; sse: string; ws: string; app: string; sortable: string };
   bootId: string;
@@ -52,7 +54,13 @@ export interface ShellProps {
 /** The app menu: a group per role, each entry an htmx link into `#main`. */
 export function AppMenu(props: { menu: MenuGroup[]; path: string }) {
   return (
-    <nav id="app-menu" aria-label="Apps">
+    <nav
+      id="app-menu"
+      aria-label="Apps"
+      hx-get="/nav/menu"
+      hx-trigger="nav:changed from:body"
+      hx-swap="outerHTML"
+    >
       {props.menu.map((group) => (
         <details class="menu-group" open>
           <summary>{group.role}</summary>
@@ -109,7 +117,13 @@ export function EnvironmentSwitch(props: { environment: "development" | "product
 /** The profile menu: the current profile, and the others to switch to. */
 export function ProfileMenu(props: { profiles: ProfileChoice[]; current: string }) {
   return (
-    <details id="profile-menu" class="profile">
+    <details
+      id="profile-menu"
+      class="profile"
+      hx-get="/nav/profiles"
+      hx-trigger="nav:changed from:body"
+      hx-swap="outerHTML"
+    >
       <summary>
         <span class="muted">Profile</span> <strong>{props.current}</strong>
       </summary>
@@ -180,7 +194,11 @@ export function Layout(props: ShellProps) {
           <script src={props.assets.app} defer></script>
           {props.devScript && <script src={props.devScript} defer></script>}
         </head>
-        <body hx-sse:connect="/events">
+        <body
+          hx-sse:connect="/events"
+          hx-headers:inherited={JSON.stringify({ "X-Cardflow-Context": props.context })}
+          data-context={props.context}
+        >
           <a class="skip" href="#main">Skip to content</a>
           <header class="topbar">
             <a class="brand" href="/" hx-get="/" hx-target="#main" hx-push-url="true">

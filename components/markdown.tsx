@@ -6,6 +6,7 @@
  */
 
 import { raw } from "hono/html";
+import { escapeHtml } from "../lib/html.ts";
 import { Marked, type Token } from "marked";
 import hljs from "highlight.js/lib/core";
 import javascript from "highlight.js/lib/languages/javascript";
@@ -25,19 +26,12 @@ function highlighter(): typeof hljs {
   return hljs;
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
-}
-
 const SAFE_URL = /^(https?:|mailto:|\/(?!\/)|#|\.{0,2}\/)/i;
 
 function markdown(): Marked {
   return new Marked({
     gfm: true,
-    renderer: { html: (token) => escape(token.text) },
+    renderer: { html: (token) => escapeHtml(token.text) },
     walkTokens(token: Token) {
       if ((token.type === "link" || token.type === "image") && !SAFE_URL.test(token.href)) {
         token.href = "#";
@@ -57,10 +51,10 @@ export function Code(props: { code: string; language: string }) {
   const hl = highlighter();
   const html = hl.getLanguage(props.language)
     ? hl.highlight(props.code, { language: props.language }).value
-    : escape(props.code);
+    : escapeHtml(props.code);
   return (
     <pre class="code">
-      <code class={`hljs language-${escape(props.language)}`}>{raw(html)}</code>
+      <code class={`hljs language-${escapeHtml(props.language)}`}>{raw(html)}</code>
     </pre>
   );
 }

@@ -9,7 +9,9 @@
 
 import { backup, DatabaseSync } from "node:sqlite";
 import type { Db } from "./db.ts";
-import type { Environment } from "./deps.ts";
+
+/** The databases Cardflow keeps: one per environment. */
+type Environment = "development" | "production";
 
 /** A backup that cannot be made or used; the message says why. */
 export class BackupError extends Error {

@@ -12,8 +12,15 @@ export type Listener<T> = (payload: T) => void | Promise<void>;
 
 /** A typed bus over an event map such as `{ "pipeline": PipelineEvent }`. */
 export interface Bus<Events> {
-  /** Subscribe; returns the function that unsubscribes. */
-  on<K extends keyof Events>(type: K, listener: Listener<Events[K]>): () => void;
+  /**
+   * Subscribe; returns the function that unsubscribes. With a `signal`, the
+   * listener also goes when it aborts (a database that was switched away).
+   */
+  on<K extends keyof Events>(
+    type: K,
+    listener: Listener<Events[K]>,
+    options?: { signal?: AbortSignal },
+  ): () => void;
   /** Queue `payload` for every listener of `type`; returns at once. */
   emit<K extends keyof Events>(type: K, payload: Events[K]): void;
   /** How many listeners `type` has (tests, diagnostics). */
@@ -35,13 +42,15 @@ export function createBus<Events>(log?: Logger): Bus<Events> {
   }
 
   return {
-    on(type, listener) {
+    on(type, listener, options = {}) {
       let set = listeners.get(type);
       if (!set) listeners.set(type, set = new Set());
-      set.add(listener as Listener<never>);
-      return function unsubscribe() {
-        set.delete(listener as Listener<never>);
-      };
+      const entry = listener as Listener<never>;
+      const unsubscribe = () => set.delete(entry);
+      if (options.signal?.aborted) return unsubscribe;
+      set.add(entry);
+      options.signal?.addEventListener("abort", unsubscribe, { once: true });
+      return unsubscribe;
     },
     emit(type, payload) {
       const set = listeners.get(type);

@@ -2,7 +2,8 @@
  * @module
  * Safe defaults for a localhost app, whose attacker is any web page the user
  * visits: refuse foreign `Host` headers (DNS rebinding), refuse state changes
- * and WebSocket upgrades that come from another site, and cap request bodies.
+ * and WebSocket upgrades that come from another site. Bodies are capped by
+ * Hono's `bodyLimit` where the app is built.
  * See SECURITY.md for the threat model.
  */
 
@@ -12,6 +13,14 @@ import { HTTPException } from "hono/http-exception";
 /** Host names always accepted: the loopback names. */
 export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
 
+/** Bind addresses that mean "every interface" rather than a name a browser uses. */
+const WILDCARDS = ["0.0.0.0", "::", "[::]"];
+
+/** Whether the bind address `host` listens on every interface. */
+export function isWildcard(host: string): boolean {
+  return WILDCARDS.includes(host);
+}
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Options for {@linkcode guard}. */
@@ -20,8 +29,6 @@ export interface GuardOptions {
   host: string;
   /** Extra Host names to accept. */
   allowedHosts: string[];
-  /** Largest body accepted, in bytes. */
-  maxBodyBytes: number;
 }
 
 /** The host name of a `Host` header, lower-cased, without its port. */
@@ -32,15 +39,20 @@ export function hostName(header: string): string {
   return colon === -1 ? value : value.slice(0, colon);
 }
 
-/** Whether a request's `Origin` / `Sec-Fetch-Site` say it comes from elsewhere. */
-export function isCrossSite(headers: Headers, requestHost: string): boolean {
+/**
+ * Whether a request's `Origin` / `Sec-Fetch-Site` say it comes from elsewhere.
+ * The origin must match scheme and host: `https://127.0.0.1:P` is not the
+ * plain-HTTP page Cardflow serves.
+ */
+export function isCrossSite(headers: Headers, requestHost: string, scheme = "http:"): boolean {
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
   const origin = headers.get("origin");
   if (origin === null) return false;
   if (origin === "null") return true;
   try {
-    return new URL(origin).host.toLowerCase() !== requestHost.toLowerCase();
+    const url = new URL(origin);
+    return url.protocol !== scheme || url.host.toLowerCase() !== requestHost.toLowerCase();
   } catch {
     return true;
   }
@@ -48,11 +60,10 @@ export function isCrossSite(headers: Headers, requestHost: string): boolean {
 
 /** One middleware applying every rule above, before any route runs. */
 export function guard(options: GuardOptions): MiddlewareHandler {
-  const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
   const allowed = new Set([
     ...LOOPBACK_NAMES,
     ...options.allowedHosts,
-    ...(wildcard ? [] : [options.host.toLowerCase()]),
+    ...(isWildcard(options.host) ? [] : [options.host.toLowerCase()]),
   ]);
   return async function securityGuard(c, next) {
     const host = c.req.header("host") ?? "";
@@ -63,17 +74,13 @@ export function guard(options: GuardOptions): MiddlewareHandler {
       });
     }
     const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
-    if ((!SAFE_METHODS.has(c.req.method) || upgrade) && isCrossSite(c.req.raw.headers, host)) {
+    if (
+      (!SAFE_METHODS.has(c.req.method) || upgrade) &&
+      isCrossSite(c.req.raw.headers, host, c.req.url.startsWith("https:") ? "https:" : "http:")
+    ) {
       throw new HTTPException(403, {
         message: "Refused: this request came from another site.",
       });
-    }
-    const length = c.req.header("content-length");
-    if (length !== undefined && Number(length) > options.maxBodyBytes) {
-      throw tooLarge(options.maxBodyBytes);
-    }
-    if (c.req.raw.body && length === undefined) {
-      c.req.raw = capBody(c.req.raw, options.maxBodyBytes);
     }
     await next();
     const headers = c.res.headers;
@@ -87,26 +94,4 @@ export function guard(options: GuardOptions): MiddlewareHandler {
       );
     }
   };
-}
-
-/** The 413 every oversize body gets. */
-export function tooLarge(max: number): HTTPException {
-  return new HTTPException(413, {
-    message: `The request is too large: the limit is ${Math.round(max / 1024)} KiB.`,
-  });
-}
-
-/** Wrap a streamed body of unknown length so reading past `max` bytes fails with a 413. */
-function capBody(request: Request, max: number): Request {
-  let seen = 0;
-  const limited = request.body!.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > max) controller.error(tooLarge(max));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  return new Request(request, { body: limited, duplex: "half" } as RequestInit);
 }

@@ -1,7 +1,8 @@
 /**
  * @module
- * The seed's DictLikeDB: a key-value table for server-side settings (current
- * profile, environment choices, UI preferences). Values are JSON; every
+ * A key-value table for server-side settings — the current profile, the
+ * chosen model, UI preferences — the DictLikeDB of the FastHTML design
+ * Cardflow descends from (see ARCHITECTURE.md). Values are JSON; every
  * operation is logged at debug level so state changes can be traced.
  *
  * Reads are served from memory after the first: this process is the only

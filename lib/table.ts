@@ -26,16 +26,15 @@ import {
   fromSql,
   type Insert,
   type Key,
-  NotFoundError,
   type Row,
   type Schema,
-  SchemaError,
   SQL_TYPES,
   toSql,
-  ValidationError,
 } from "./table_values.ts";
+import { NotFoundError, SchemaError, ValidationError } from "./errors.ts";
 
-export { checkName, NotFoundError, SchemaError, ValidationError } from "./table_values.ts";
+export { checkName } from "./table_values.ts";
+export { NotFoundError, SchemaError, ValidationError } from "./errors.ts";
 export type { ColumnSpec, ColumnType, Insert, Key, Row, Schema } from "./table_values.ts";
 
 /** Options for {@linkcode defineTable}. */
@@ -94,12 +93,7 @@ export function defineTable<S extends Schema>(
   const log = options.log;
   const defaults = options.defaults ?? {};
 
-  const columnSql = (column: string): string => {
-    const spec = schema[column]!;
-    if (column === pk) return `"${column}" ${SQL_TYPES[baseType(spec)]} PRIMARY KEY NOT NULL`;
-    return `"${column}" ${SQL_TYPES[baseType(spec)]}${spec.endsWith("?") ? "" : " NOT NULL"}`;
-  };
-  db.exec(`CREATE TABLE IF NOT EXISTS ${quoted} (${columns.map(columnSql).join(", ")})`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${quoted} ${columnsSql(schema, pk)}`);
   growTable(db, name, schema, defaults);
   for (const index of options.indexes ?? []) {
     const cols = index.map((c) => checkName(name, c));
@@ -270,6 +264,46 @@ export function defineTable<S extends Schema>(
   };
 }
 
+/** The column list of a `CREATE TABLE` for `schema` with primary key `pk`. */
+export function columnsSql<S extends Schema>(schema: S, pk: keyof S & string): string {
+  const column = (name: string): string => {
+    const spec = schema[name]!;
+    if (name === pk) return `"${name}" ${SQL_TYPES[baseType(spec)]} PRIMARY KEY NOT NULL`;
+    return `"${name}" ${SQL_TYPES[baseType(spec)]}${spec.endsWith("?") ? "" : " NOT NULL"}`;
+  };
+  return `(${Object.keys(schema).map(column).join(", ")})`;
+}
+
+/** A stored column as `PRAGMA table_info` describes it. */
+export interface StoredColumn {
+  name: string;
+  /** The declared SQL type: TEXT, INTEGER, REAL. */
+  type: string;
+  notNull: boolean;
+}
+
+/** The stored columns of table `name`, or an empty list when it does not exist. */
+export function storedColumns(db: Db, name: string): StoredColumn[] {
+  checkName(name, name, "table");
+  return (db.prepare(`PRAGMA table_info("${name}")`).all() as {
+    name: string;
+    type: string;
+    notnull: number;
+  }[]).map((c) => ({ name: c.name, type: c.type.toUpperCase(), notNull: c.notnull === 1 }));
+}
+
+/** The SQL literal of `value` for column `column` of `spec` (for DEFAULT clauses). */
+export function sqlLiteral(
+  table: string,
+  column: string,
+  spec: ColumnSpec,
+  value: unknown,
+): string {
+  const literal = toSql(table, column, spec, value);
+  if (literal === null) return "NULL";
+  return typeof literal === "number" ? String(literal) : `'${literal.replaceAll("'", "''")}'`;
+}
+
 /** Add the schema's columns the stored table lacks. */
 function growTable<S extends Schema>(
   db: Db,
@@ -277,9 +311,7 @@ function growTable<S extends Schema>(
   schema: S,
   defaults: Partial<Row<S>>,
 ): void {
-  const existing = new Set(
-    (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name),
-  );
+  const existing = new Set(storedColumns(db, name).map((c) => c.name));
   for (const [column, spec] of Object.entries(schema)) {
     if (existing.has(column)) continue;
     const fallback = (defaults as Record<string, unknown>)[column];
@@ -294,12 +326,10 @@ function growTable<S extends Schema>(
     if (fallback === undefined) {
       db.exec(`ALTER TABLE "${name}" ADD COLUMN "${column}" ${type}`);
     } else {
-      const literal = toSql(name, column, spec, fallback);
-      const sqlLiteral = typeof literal === "number"
-        ? String(literal)
-        : `'${String(literal).replaceAll("'", "''")}'`;
       db.exec(
-        `ALTER TABLE "${name}" ADD COLUMN "${column}" ${type} NOT NULL DEFAULT ${sqlLiteral}`,
+        `ALTER TABLE "${name}" ADD COLUMN "${column}" ${type} NOT NULL DEFAULT ${
+          sqlLiteral(name, column, spec, fallback)
+        }`,
       );
     }
   }

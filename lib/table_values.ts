@@ -1,9 +1,11 @@
 /**
  * @module
- * The table layer's vocabulary: column types, the row types they map to, the
- * errors it throws, and the conversion of values to and from SQLite with the
- * checks that give each bad input a message naming its table and column.
+ * The table layer's vocabulary: column types, the row types they map to, and
+ * the conversion of values to and from SQLite with the checks that give each
+ * bad input a message naming its table and column.
  */
+
+import { SchemaError, ValidationError } from "./errors.ts";
 
 /** Column types. */
 export type ColumnType = "text" | "int" | "real" | "bool" | "json";
@@ -24,31 +26,6 @@ export type Row<S extends Schema> = {
 export type Insert<S extends Schema> = Partial<Row<S>>;
 /** A primary key value. */
 export type Key = string | number;
-
-/** No record has the key asked for. */
-export class NotFoundError extends Error {
-  override name = "NotFoundError";
-  constructor(readonly table: string, readonly key: unknown, message?: string) {
-    super(message ?? `${table}: no record with key ${JSON.stringify(key)}`);
-  }
-}
-
-/** A value or name that does not fit the schema; the message names table and column. */
-export class ValidationError extends Error {
-  override name = "ValidationError";
-  constructor(readonly table: string, readonly column: string | undefined, message: string) {
-    super(message);
-  }
-}
-
-/** A schema that cannot be created or grown. */
-export class SchemaError extends Error {
-  override name = "SchemaError";
-  constructor(readonly table: string, readonly column: string | undefined, message: string) {
-    super(message);
-  }
-}
-
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const SQL_TYPES: Record<ColumnType, string> = {
   text: "TEXT",
@@ -75,7 +52,6 @@ export function checkName(table: string, name: string, what = "column"): string 
   return `"${name}"`;
 }
 
-/** Convert a JS value to what SQLite stores for `spec`, or throw. */
 /** Convert a JS value to what SQLite stores for `spec`, or throw a {@linkcode ValidationError}. */
 export function toSql(
   table: string,

@@ -3,8 +3,9 @@
  * The plugin API: everything a file in `plugins/` may import from Cardflow.
  */
 
-export { definePage } from "./plugin.ts";
-export type { PageDefinition, PluginBase } from "./plugin.ts";
+export { definePage } from "./page.ts";
+export type { PageDefinition } from "./page.ts";
+export type { PluginBase } from "./base.ts";
 export { defineWorkflow } from "./workflow/define.ts";
 export type {
   FieldKind,
@@ -15,4 +16,4 @@ export type {
   WorkflowDefinition,
 } from "./workflow/define.ts";
 export { defineCrud } from "./crud/define.ts";
-export type { CrudDefinition, CrudField, CrudFieldType } from "./crud/define.ts";
+export type { CrudDefinition, CrudField, CrudFieldType, CrudValue } from "./crud/define.ts";

@@ -1,40 +1,61 @@
 /**
  * @module
  * The plugin contract. A plugin is one file in `plugins/` whose default export
- * is a definition made by `defineWorkflow`, `defineCrud` or `definePage`; an
- * engine (see `engines.ts`) turns it into routes, a table, a menu entry and a
+ * is a definition made by `defineWorkflow`, `defineCrud` or `definePage`; the
+ * services derive its data from it and an engine its routes, menu entry and
  * paragraph for the LLM.
  */
 
-import type { Child } from "hono/jsx";
+import { checkCrud, type CrudDefinition } from "./crud/define.ts";
+import { checkPage, type PageDefinition } from "./page.ts";
+import { checkWorkflow, type WorkflowDefinition } from "./workflow/define.ts";
 
-/** What every kind of plugin declares. */
-export interface PluginBase {
-  /** Which engine serves it. */
-  kind: string;
-  /** Must equal the slug in the file name (`060_tasks.tsx` → `tasks`). */
-  name: string;
-  /** Menu and page title. */
-  title: string;
-  /** One or two sentences; shown on the landing page and told to the LLM. */
-  description: string;
-  /** Roles whose menu group lists this plugin; defaults to `["Core"]`. */
-  roles?: string[];
-  /** An extra paragraph for the LLM's system prompt. */
-  llm?: string;
+/** Any plugin definition, told apart by `kind`. */
+export type PluginDefinition = PageDefinition | WorkflowDefinition | CrudDefinition;
+
+/** The kinds of plugin Cardflow knows. */
+export type PluginKind = PluginDefinition["kind"];
+
+/** Every kind, for messages. */
+export const KINDS: readonly PluginKind[] = ["page", "workflow", "crud"];
+
+/** A plugin file after discovery and validation. */
+export interface LoadedPlugin<D extends PluginDefinition = PluginDefinition> {
+  /** From the file name: `plugins/060_tasks.tsx` → `tasks`, its URL prefix `/tasks`. */
+  slug: string;
+  /** Menu order, from the file name's number. */
+  order: number;
+  /** The file name, for error messages. */
+  file: string;
+  definition: D;
 }
 
-/** A plain page: the smallest plugin, for introductions and dashboards. */
-export interface PageDefinition extends PluginBase {
-  kind: "page";
-  /** The page body; pure, no I/O. */
-  render(): Child;
+/** Whether `plugin` is of `kind`; narrows its definition's type. */
+export function isKind<K extends PluginKind>(
+  plugin: LoadedPlugin,
+  kind: K,
+): plugin is LoadedPlugin<Extract<PluginDefinition, { kind: K }>> {
+  return plugin.definition.kind === kind;
 }
 
-/** Any plugin definition. Engines extend this union through their own kinds. */
-export type PluginDefinition = PluginBase;
+/** The plugins of one kind. */
+export function pluginsOf<K extends PluginKind>(
+  plugins: readonly LoadedPlugin[],
+  kind: K,
+): LoadedPlugin<Extract<PluginDefinition, { kind: K }>>[] {
+  return plugins.filter((p): p is LoadedPlugin<Extract<PluginDefinition, { kind: K }>> =>
+    isKind(p, kind)
+  );
+}
 
-/** Declare a page plugin. */
-export function definePage(definition: Omit<PageDefinition, "kind">): PageDefinition {
-  return { kind: "page", ...definition };
+/** Problems with a definition of any kind, as sentences (empty when sound). */
+export function checkDefinition(definition: PluginDefinition): string[] {
+  switch (definition.kind) {
+    case "page":
+      return checkPage(definition);
+    case "workflow":
+      return checkWorkflow(definition);
+    case "crud":
+      return checkCrud(definition);
+  }
 }

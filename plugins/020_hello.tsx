@@ -1,6 +1,6 @@
 /**
  * @module
- * Hello, the seed's StarterFlow: a name, then a greeting computed from it,
+ * Hello, the original design's StarterFlow: a name, then a greeting computed from it,
  * then finalize. The smallest complete workflow, and the README's example.
  */
 

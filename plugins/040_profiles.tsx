@@ -1,6 +1,6 @@
 /**
  * @module
- * Profiles (the seed's clients): who the work is for. The current profile,
+ * Profiles (the original design's clients): who the work is for. The current profile,
  * chosen here or in the nav bar, scopes Tasks and names new workflow keys.
  */
 
@@ -11,14 +11,14 @@ export default defineCrud({
   title: "Profiles",
   description: "The people or clients you work for; pick one to scope your tasks and runs.",
   roles: ["Core"],
-  profiles: true,
+  holds: "profiles",
   assistant: false,
   fields: [
     { name: "name", type: "text", maxLength: 80 },
     { name: "real_name", label: "real name", type: "text", required: false, maxLength: 120 },
     { name: "address", type: "text", required: false, maxLength: 200, inForm: false },
     { name: "code", type: "text", required: false, maxLength: 40, inForm: false },
-    { name: "active", type: "bool" },
+    { name: "active", type: "bool", default: true },
   ],
   toggle: "active",
   sort: true,

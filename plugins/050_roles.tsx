@@ -12,9 +12,10 @@ export default defineCrud({
   description: "Groups of apps in the menu: switch a role off to hide its apps.",
   roles: ["Core"],
   assistant: false,
+  holds: "roles",
   fields: [
     { name: "name", type: "text", maxLength: 40 },
-    { name: "active", type: "bool" },
+    { name: "active", type: "bool", default: true },
   ],
   toggle: "active",
   sort: true,

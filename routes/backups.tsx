@@ -7,9 +7,9 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { backupDatabase, backupDir, isBackupName, KEEP_DAYS, listBackups } from "@/lib/backup.ts";
-import type { Deps } from "@/lib/deps.ts";
-import { render } from "@/lib/shell.tsx";
+import { backupDir, isBackupName, KEEP_DAYS, listBackups } from "@/lib/backup.ts";
+import type { Deps } from "@/web/deps.ts";
+import { render } from "@/web/shell.tsx";
 import { Notice } from "@/components/layout.tsx";
 
 function size(bytes: number): string {
@@ -39,7 +39,7 @@ export default function backups(deps: Deps): Hono {
           )
           : (
             <form hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
-              <button type="submit">Back up the {deps.environment.current} database now</button>
+              <button type="submit">Back up the {deps.databases.current} database now</button>
             </form>
           )}
         <table class="data">
@@ -66,7 +66,7 @@ export default function backups(deps: Deps): Hono {
                     hx-post="/backups/restore"
                     hx-target="#backups"
                     hx-swap="outerHTML"
-                    hx-confirm={`Replace the ${deps.environment.current} database with ${file.name}? The current one is kept in the backups folder.`}
+                    hx-confirm={`Replace the ${deps.databases.current} database with ${file.name}? The current one is kept in the backups folder.`}
                   >
                     <input type="hidden" name="name" value={file.name} />
                     <button type="submit" class="secondary">Restore</button>
@@ -91,9 +91,7 @@ export default function backups(deps: Deps): Hono {
       if (inMemory) {
         throw new HTTPException(409, { message: "An in-memory database cannot be backed up." });
       }
-      const file = await backupDatabase(deps.db, deps.config.dataDir, {
-        environment: deps.environment.current,
-      });
+      const file = await deps.databases.backup();
       deps.log.info(`backup written on request: ${file.name}`);
       return render(c, deps, page(`Saved ${file.name}.`), { title: "Backups" });
     })
@@ -102,7 +100,7 @@ export default function backups(deps: Deps): Hono {
       if (!isBackupName(name) || !listBackups(deps.config.dataDir).some((b) => b.name === name)) {
         throw new HTTPException(404, { message: `There is no backup called "${name}".` });
       }
-      await deps.environment.restore(`${backupDir(deps.config.dataDir)}/${name}`);
+      await deps.databases.restore(`${backupDir(deps.config.dataDir)}/${name}`);
       c.header("HX-Refresh", "true");
       return c.body(null, 204);
     });

@@ -9,7 +9,7 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Deps } from "@/lib/deps.ts";
+import type { Deps } from "@/web/deps.ts";
 
 const EVENTS = ["dev:error", "dev:ok", "dev:css", "dev:reload", "dev:restarting"];
 

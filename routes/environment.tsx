@@ -7,7 +7,8 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Deps, Environment } from "@/lib/deps.ts";
+import type { Deps } from "@/web/deps.ts";
+import type { Environment } from "@/services/events.ts";
 
 const NAMES: Environment[] = ["development", "production"];
 
@@ -22,17 +23,17 @@ export default function environment(deps: Deps): Hono {
           message: `Unknown environment "${to}": use development or production.`,
         });
       }
-      await deps.environment.switch(to as Environment);
+      await deps.databases.switch(to as Environment);
       c.header("HX-Refresh", "true");
       return c.body(null, 204);
     })
     .post("/reset", async (c) => {
-      if (deps.environment.current !== "development") {
+      if (deps.databases.current !== "development") {
         throw new HTTPException(409, {
           message: "Only the development database can be reset. Switch to development first.",
         });
       }
-      await deps.environment.resetDevelopment();
+      await deps.databases.resetDevelopment();
       c.header("HX-Refresh", "true");
       return c.body(null, 204);
     });

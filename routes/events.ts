@@ -7,7 +7,7 @@
 
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { Deps } from "@/lib/deps.ts";
+import type { Deps } from "@/web/deps.ts";
 import type { LiveMessage } from "@/lib/live.ts";
 
 /** The live-update stream. */

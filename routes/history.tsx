@@ -5,26 +5,17 @@
  */
 
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
-import type { Deps } from "@/lib/deps.ts";
-import { render } from "@/lib/shell.tsx";
-import { runUrl } from "@/pipeline/workflow/cards.tsx";
-import type { WorkflowDefinition } from "@/pipeline/workflow/define.ts";
-import { keyProblem } from "@/pipeline/workflow/keys.ts";
-import { runStatus } from "@/pipeline/workflow/routes.tsx";
-import { createRuns } from "@/pipeline/workflow/runs.ts";
+import type { Deps } from "@/web/deps.ts";
+import { render } from "@/web/shell.tsx";
+import { runUrl } from "@/engines/workflow/cards.tsx";
+import { runStatus } from "@/services/workflows/service.ts";
 
 /** The run history. */
 export default function history(deps: Deps): Hono {
-  const runs = createRuns(deps.db, deps.log.child("pipeline"));
-  const workflows = new Map(
-    deps.plugins.filter((p) => p.definition.kind === "workflow").map((
-      p,
-    ) => [p.slug, p.definition as WorkflowDefinition]),
-  );
+  const { workflows } = deps.services;
 
   const table = () => {
-    const list = runs.list({ limit: 500 });
+    const list = workflows.runs.list({ limit: 500 });
     return (
       <section class="card" id="history">
         <h1>History</h1>
@@ -43,7 +34,7 @@ export default function history(deps: Deps): Hono {
               </thead>
               <tbody>
                 {list.map((run) => {
-                  const definition = workflows.get(run.workflow);
+                  const definition = workflows.find(run.workflow)?.definition;
                   return (
                     <tr id={`run-${run.key}`}>
                       <td>
@@ -88,13 +79,7 @@ export default function history(deps: Deps): Hono {
   return new Hono()
     .get("/", (c) => render(c, deps, table(), { title: "History" }))
     .delete("/:key", (c) => {
-      const key = c.req.param("key");
-      const problem = keyProblem(key);
-      if (problem) throw new HTTPException(400, { message: problem });
-      const run = runs.find(key);
-      if (!run) throw new HTTPException(404, { message: `There is no run with the key "${key}".` });
-      runs.delete(key);
-      deps.bus.emit("pipeline", { workflow: run.workflow, key, operation: "delete" });
+      workflows.remove(c.req.param("key"));
       return render(c, deps, table(), { title: "History" });
     });
 }

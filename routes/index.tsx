@@ -4,13 +4,13 @@
  */
 
 import { Hono } from "hono";
-import type { Deps } from "@/lib/deps.ts";
-import { menuOf, render } from "@/lib/shell.tsx";
+import type { Deps } from "@/web/deps.ts";
+import { menuOf, render } from "@/web/shell.tsx";
 
 /** `/`: the home page. */
 export default function home(deps: Deps): Hono {
   return new Hono().get("/", (c) => {
-    const menu = menuOf(deps.plugins);
+    const menu = menuOf(deps.services.plugins);
     return render(
       c,
       deps,

@@ -6,7 +6,7 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Deps } from "@/lib/deps.ts";
+import type { Deps } from "@/web/deps.ts";
 
 /** Serve embedded static files with content-hash caching. */
 export default function staticFiles(deps: Deps): Hono {

@@ -1,9 +1,13 @@
 /**
  * @module
  * `deno task bench [--seconds N] [--no-dev]`: Cardflow's figures on this
- * machine, each against a bare `Deno.serve` hello world measured in the same
- * run (the ceiling). Loopback only, bounded in time. Prints a table and
- * writes it as JSON to `bench/results/latest.json`.
+ * machine beside two ceilings measured in the same run: a bare `Deno.serve`
+ * answering 12 bytes, and the same bare server answering as many bytes as
+ * Cardflow's home page (what serving that page could cost at best). Load
+ * comes from `wrk` with one thread when it is installed (a generator in JS
+ * competes with the server for our two cores), else from a Deno fallback.
+ * Loopback only, bounded in time. Prints a table and writes it as JSON to
+ * `bench/results/latest.json`.
  *
  * Scenarios: home page; a workflow run page and a completed step with 10
  * steps done; sequential step submits; task insert and toggle; start-up to
@@ -75,8 +79,22 @@ function rssMb(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
 }
 
+const contexts = new Map<string, string>();
+
+/** The headers a page of the Cardflow at `url` sends with a write, its context included. */
 function form(url: string): Record<string, string> {
-  return { origin: url, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" };
+  return {
+    origin: url,
+    "content-type": "application/x-www-form-urlencoded",
+    "hx-request": "true",
+    "x-cardflow-context": contexts.get(url) ?? "",
+  };
+}
+
+/** Read the context a fresh page of `url` carries. */
+async function learnContext(url: string): Promise<void> {
+  const page = await (await fetch(url + "/")).text();
+  contexts.set(url, page.match(/data-context="([^"]+)"/)?.[1] ?? "");
 }
 
 async function post(url: string, path: string, body: Record<string, string>): Promise<Response> {
@@ -116,7 +134,7 @@ async function seedRun(url: string, key: string): Promise<void> {
   upload.append("file", new File(["bench"], "bench.txt"));
   const res = await fetch(`${url}/showcase/run/${key}/step/upload`, {
     method: "POST",
-    headers: { origin: url },
+    headers: { origin: url, "x-cardflow-context": contexts.get(url) ?? "" },
     body: upload,
   });
   await res.body?.cancel();
@@ -154,10 +172,12 @@ function populate(dataDir: string, runs: number, tasks: number): void {
   const db = new DatabaseSync(`${dataDir}/cardflow-dev.db`);
   const now = new Date().toISOString();
   const state = JSON.stringify({
+    format: 2,
+    steps: { step_01: { name: "Ada" } },
+    jobs: {},
     created: now,
     updated: now,
     finalized: false,
-    step_01: { name: "Ada" },
   });
   db.exec("BEGIN");
   const run = db.prepare(
@@ -179,6 +199,15 @@ const add = (name: string, result: LoadResult) => {
   Deno.stderr.writeSync(new TextEncoder().encode(`  ${name}: ${result.rps.toFixed(0)} req/s\n`));
 };
 
+const dataDir = await Deno.makeTempDir({ prefix: "cardflow-bench-" });
+let app = await spawnApp(dataDir);
+extra["start-up to first 200 (ms)"] = app.startupMs;
+extra["resident memory after start (MB)"] = rssMb(app.child.pid);
+await learnContext(app.url);
+const homeBytes = (await (await fetch(app.url + "/")).arrayBuffer()).byteLength;
+extra["home page size (bytes)"] = homeBytes;
+
+// The ceilings, measured while Cardflow idles so both see the same machine.
 const bare = new Deno.Command(Deno.execPath(), {
   args: ["run", "--allow-net", "bench/bare_server.ts"],
   cwd: ROOT,
@@ -189,15 +218,15 @@ const barePort =
     /listening (\d+)/,
   )![1];
 add(
-  "bare Deno.serve hello world (ceiling)",
+  "bare Deno.serve, 12 bytes (ceiling)",
   await measure(`http://127.0.0.1:${barePort}/`, { seconds }),
+);
+add(
+  `bare Deno.serve, ${homeBytes} bytes (same-bytes ceiling)`,
+  await measure(`http://127.0.0.1:${barePort}/bytes/${homeBytes}`, { seconds }),
 );
 await stop(bare);
 
-const dataDir = await Deno.makeTempDir({ prefix: "cardflow-bench-" });
-let app = await spawnApp(dataDir);
-extra["start-up to first 200 (ms)"] = app.startupMs;
-extra["resident memory after start (MB)"] = rssMb(app.child.pid);
 await seedRun(app.url, "bench");
 const hx = { "hx-request": "true" };
 
@@ -243,6 +272,7 @@ await stop(app.child);
 
 populate(dataDir, 100_000, 10_000);
 app = await spawnApp(dataDir);
+await learnContext(app.url);
 extra["start-up with 100,000 runs and 10,000 tasks (ms)"] = app.startupMs;
 extra["resident memory with 100,000 runs (MB)"] = rssMb(app.child.pid);
 await pageFigures(" (100k runs, 10k tasks)");
@@ -266,22 +296,27 @@ if (!Deno.args.includes("--no-dev")) {
 }
 
 const ceiling = rows[0]!.result.rps;
+const sameBytes = rows[1]!.result.rps;
 const pad = (s: string, n: number) => s.padEnd(n);
 const tool = rows[0]!.result.tool;
 const lines = [
-  `Cardflow benchmark (${tool} at 10 connections for ${seconds}s each unless sequential; loopback; ${
+  `Cardflow benchmark (${tool}${
+    tool === "wrk" ? " -t1" : ""
+  } at 10 connections for ${seconds}s each unless sequential; loopback; ${
     new Date().toISOString()
   })`,
-  `${pad("scenario", 52)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${
+  `${pad("scenario", 56)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${
     pad("× ceiling", 10)
-  } errors`,
+  } ${pad("× same-bytes", 13)} errors`,
   ...rows.map(({ name, result: r }) =>
-    `${pad(name, 52)} ${pad(r.rps.toFixed(0), 9)} ${pad(r.p50.toFixed(2), 8)} ${
+    `${pad(name, 56)} ${pad(r.rps.toFixed(0), 9)} ${pad(r.p50.toFixed(2), 8)} ${
       pad(r.p99.toFixed(2), 8)
-    } ${pad((r.rps / ceiling).toFixed(3), 10)} ${r.errors}`
+    } ${pad((r.rps / ceiling).toFixed(3), 10)} ${
+      pad((r.rps / sameBytes).toFixed(3), 13)
+    } ${r.errors}`
   ),
   "",
-  ...Object.entries(extra).map(([k, v]) => `${pad(k, 52)} ${v.toFixed(1)}`),
+  ...Object.entries(extra).map(([k, v]) => `${pad(k, 56)} ${v.toFixed(1)}`),
 ];
 Deno.stdout.writeSync(new TextEncoder().encode(lines.join("\n") + "\n"));
 await Deno.mkdir(`${ROOT}bench/results`, { recursive: true });
@@ -293,7 +328,13 @@ await Deno.writeTextFile(
       tool,
       seconds,
       ceiling,
-      rows: rows.map(({ name, result }) => ({ name, ...result, ratio: result.rps / ceiling })),
+      sameBytesCeiling: sameBytes,
+      rows: rows.map(({ name, result }) => ({
+        name,
+        ...result,
+        ratio: result.rps / ceiling,
+        sameBytesRatio: result.rps / sameBytes,
+      })),
       figures: extra,
     },
     null,

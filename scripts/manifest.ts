@@ -35,7 +35,7 @@ export async function generate(root = "."): Promise<{ routes: string; plugins: s
   const routeFiles = (await filesUnder(`${root}/routes`)).filter((f) => !skipped(f));
   // Longer paths first so `/a/b` is mounted before `/a`.
   routeFiles.sort((a, b) => routePath(b).length - routePath(a).length || a.localeCompare(b));
-  const routes = HEADER + 'import type { RouteEntry } from "../lib/app.tsx";\n' +
+  const routes = HEADER + 'import type { RouteEntry } from "../web/deps.ts";\n' +
     routeFiles.map((f, i) => `import * as $${i} from "./${f}";\n`).join("") +
     "\n/** Every route module, with the path its file name gives it. */\n" +
     "export const ROUTES: RouteEntry[] = [\n" +
@@ -51,7 +51,7 @@ export async function generate(root = "."): Promise<{ routes: string; plugins: s
     }
   }
   pluginFiles.sort();
-  const plugins = HEADER + 'import type { PluginEntry } from "../lib/plugins.ts";\n' +
+  const plugins = HEADER + 'import type { PluginEntry } from "../pipeline/load.ts";\n' +
     pluginFiles.map((f, i) => `import * as $${i} from "./${f}";\n`).join("") +
     "\n/** Every plugin module, in file-name order. */\n" +
     "export const PLUGINS: PluginEntry[] = [\n" +

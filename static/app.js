@@ -1,6 +1,8 @@
 // Cardflow's page glue: the little that htmx attributes cannot say.
 (() => {
   "use strict";
+  // The context this page was rendered for (database and profile); every write carries it back.
+  const context = () => document.body.dataset.context || "";
   const flash = (text) => {
     const box = document.getElementById("flash");
     if (!box) return;
@@ -40,6 +42,59 @@
   document.addEventListener("htmx:after:swap", markMenu);
   window.addEventListener("popstate", markMenu);
 
+  // htmx sends hx-headers with requests but not with WebSocket frames: the chat needs the context too.
+  document.addEventListener("htmx:ws:before:message:outgoing", (event) => {
+    const message = event.detail && event.detail.message;
+    if (message) message.headers = { ...message.headers, "X-Cardflow-Context": context() };
+  });
+
+  // Buttons that reload the page (offered when the page no longer matches the data).
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest('[data-action="reload"]')) location.reload();
+  });
+
+  // Another tab switched the database or the profile: this page shows the old one, say so.
+  const stale = (text) => {
+    let bar = document.getElementById("stale");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.id = "stale";
+      bar.className = "notice error stale";
+      bar.setAttribute("role", "alert");
+      document.body.prepend(bar);
+    }
+    const words = document.createElement("span");
+    words.textContent = `Cardflow now shows ${text} (changed in another tab or window). ` +
+      "This page still shows what was there before, so nothing you do here is saved.";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.action = "reload";
+    button.textContent = "Reload";
+    bar.replaceChildren(words, " ", button);
+  };
+  document.addEventListener("context:changed", (event) => {
+    let news;
+    try {
+      news = JSON.parse(event.detail.data);
+    } catch {
+      return;
+    }
+    if (news.stamp !== context()) stale(news.text);
+  });
+
+  // The chat socket of a database that was switched away closes with its reason.
+  document.addEventListener("htmx:ws:close", (event) => {
+    const code = event.detail && event.detail.code;
+    if (code !== 1012) return;
+    const log = document.getElementById("chat-log");
+    if (!log) return;
+    const note = document.createElement("div");
+    note.className = "msg msg-error";
+    note.textContent = "Cardflow switched databases, so this chat reconnects to the new one. " +
+      "Reload the page to chat about what it shows.";
+    log.append(note);
+  });
+
   // Dismiss the flash with Escape.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") document.getElementById("flash")?.replaceChildren();
@@ -60,7 +115,11 @@
           );
           const response = await fetch(list.dataset.sortUrl, {
             method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+            headers: {
+              "content-type": "application/x-www-form-urlencoded",
+              "hx-request": "true",
+              "x-cardflow-context": context(),
+            },
             body: new URLSearchParams({ order: order.join(",") }),
           }).catch(() => null);
           if (!response || !response.ok) {

@@ -27,18 +27,18 @@ Deno.test("a backup restored from the page brings the data back and keeps the re
   const dataDir = await tempDir();
   const app = testApp({ config: { dataDir } });
   try {
-    app.runtime.deps().store.set("marker", "before");
+    app.runtime.services().store.set("marker", "before");
     const saved = await app.post("/backups", {});
     assert.equal(saved.status, 200);
     assert.match(await saved.text(), /Saved development-\d{4}-\d{2}-\d{2}\.db/);
-    app.runtime.deps().store.set("marker", "after");
+    app.runtime.services().store.set("marker", "after");
     const name = listBackups(dataDir)[0]!.name;
     const page = await (await app.request("/backups")).text();
     assert.match(page, new RegExp(name.replaceAll(".", "\\.")));
     const restored = await app.post("/backups/restore", { name });
     assert.equal(restored.status, 204);
     assert.equal(restored.headers.get("hx-refresh"), "true");
-    assert.equal(app.runtime.deps().store.get("marker"), "before");
+    assert.equal(app.runtime.services().store.get("marker"), "before");
     const kept = [...Deno.readDirSync(`${dataDir}/backups`)].filter((e) =>
       e.name.startsWith("replaced-")
     );
@@ -53,13 +53,13 @@ Deno.test("restore refuses names that are not listed backups and changes nothing
   const dataDir = await tempDir();
   const app = testApp({ config: { dataDir } });
   try {
-    app.runtime.deps().store.set("marker", "kept");
+    app.runtime.services().store.set("marker", "kept");
     for (const name of ["../cardflow-dev.db", "development-2020-01-01.db", "/etc/passwd", ""]) {
       const res = await app.post("/backups/restore", { name });
       assert.equal(res.status, 404, name);
       assert.match(await res.text(), /There is no backup called/);
     }
-    assert.equal(app.runtime.deps().store.get("marker"), "kept");
+    assert.equal(app.runtime.services().store.get("marker"), "kept");
   } finally {
     app.close();
     await Deno.remove(dataDir, { recursive: true });
@@ -74,7 +74,7 @@ Deno.test("--restore puts a backup in place before start and a broken file is re
   source.close();
   const app = testApp({ config: { dataDir, restore: `${dataDir}/backups/${file.name}` } });
   try {
-    assert.equal(app.runtime.deps().store.get("marker"), "from backup");
+    assert.equal(app.runtime.services().store.get("marker"), "from backup");
   } finally {
     app.close();
   }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { Config } from "@/lib/config.ts";
 import { dump } from "./helpers/app.ts";
-import { startTestServer } from "./helpers/browser.ts";
+import { pageHeaders, startTestServer } from "./helpers/browser.ts";
 import { type FakeOllama, startFakeOllama } from "./helpers/fake_ollama.ts";
 import { connect, type Frame, type WsClient } from "./helpers/ws_client.ts";
-import type { Server } from "@/lib/server.ts";
+import type { Server } from "@/app/server.ts";
 
 interface Setup {
   fake: FakeOllama;
@@ -24,7 +24,7 @@ async function setup(config: Partial<Config> = {}, dataDir?: string): Promise<Se
     ...(dataDir ? { dataDir } : {}),
   });
   const wsUrl = `ws://127.0.0.1:${server.port}/ws`;
-  const ws = await connect(wsUrl);
+  const ws = await connect(wsUrl, { context: () => stamp(server) });
   return {
     fake,
     server,
@@ -39,11 +39,12 @@ async function setup(config: Partial<Config> = {}, dataDir?: string): Promise<Se
   };
 }
 
+const stamp = (server: Server) => server.runtime.services().context.stamp();
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, sanitizeOps: false, sanitizeResources: false, fn });
 const isError = (f: Frame) => f.target === "#chat-log" && /msg-error/.test(f.content);
 const rows = (s: Setup) =>
-  s.server.runtime.deps().db.prepare("SELECT role, content FROM chat ORDER BY id").all() as {
+  s.server.runtime.db().prepare("SELECT role, content FROM chat ORDER BY id").all() as {
     role: string;
     content: string;
   }[];
@@ -52,7 +53,7 @@ const rows = (s: Setup) =>
 async function postForm(s: Setup, path: string, body: Record<string, string>): Promise<number> {
   const res = await fetch(`${s.server.url}${path}`, {
     method: "POST",
-    headers: { origin: s.server.url, "hx-request": "true" },
+    headers: { ...pageHeaders(s.server), "hx-request": "true" },
     body: new URLSearchParams(body),
   });
   await res.body?.cancel();
@@ -61,7 +62,7 @@ async function postForm(s: Setup, path: string, body: Record<string, string>): P
 
 test("a message streams its answer token by token to every open page, and a page opened later shows it", async () => {
   const s = await setup();
-  const other = await connect(s.wsUrl);
+  const other = await connect(s.wsUrl, { context: () => stamp(s.server) });
   try {
     s.fake.replies.push({ tokens: ["Hi", " Ada", ", how", " can I help?"], delayMs: 5 });
     s.ws.send({ message: "Hello there" });
@@ -141,7 +142,7 @@ const FAULTS: [string, (s: Setup) => void, RegExp][] = [
   ],
   [
     "a model that is not pulled",
-    (s) => s.server.runtime.deps().store.set("chat.model", "missing-model"),
+    (s) => s.server.runtime.services().store.set("chat.model", "missing-model"),
     /model "missing-model" is not on the Ollama server.*ollama pull missing-model/,
   ],
   [
@@ -184,7 +185,7 @@ for (const [name, cause, message] of FAULTS) {
         await s.server.shutdown();
         return;
       }
-      s.server.runtime.deps().store.set("chat.model", "llama3.2");
+      s.server.runtime.services().store.set("chat.model", "llama3.2");
       s.fake.replies.push({ tokens: ["Back again"] });
       s.ws.send({ message: "Are you there?" });
       await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("Back again"));
@@ -202,7 +203,9 @@ test("the next message works once Ollama is back", async () => {
     ollamaHost: `http://127.0.0.1:${port}`,
     llmStallMs: 800,
   });
-  const ws = await connect(`ws://127.0.0.1:${server.port}/ws`);
+  const ws = await connect(`ws://127.0.0.1:${server.port}/ws`, {
+    context: () => stamp(server),
+  });
   try {
     ws.send({ message: "hello?" });
     await ws.waitFor(isError);
@@ -268,9 +271,9 @@ test("HTML in the model's answer arrives escaped, streamed and final", async () 
 test("a valid operation from the model changes the table, updates the list, and can be undone", async () => {
   const s = await setup();
   try {
-    const deps = s.server.runtime.deps();
+    const rt = s.server.runtime;
     const events: string[] = [];
-    deps.live.subscribe((m) => events.push(m.event));
+    rt.deps().live.subscribe((m) => events.push(m.event));
     s.fake.replies.push({
       tokens: ["Adding it."],
       toolCalls: [{
@@ -283,7 +286,7 @@ test("a valid operation from the model changes the table, updates the list, and 
     assert.match(op.content, /Added tasks &quot;Buy milk&quot;/);
     assert.match(op.content, /hx-post="\/chat\/undo\/\d+"/);
     const tasks = () =>
-      (deps.db.prepare("SELECT name FROM tasks").all() as { name: string }[]).map((r) => ({
+      (rt.db().prepare("SELECT name FROM tasks").all() as { name: string }[]).map((r) => ({
         ...r,
       }));
     assert.deepEqual(tasks(), [{ name: "Buy milk" }]);
@@ -292,7 +295,7 @@ test("a valid operation from the model changes the table, updates the list, and 
     const id = op.content.match(/\/chat\/undo\/(\d+)/)![1];
     const undo = await fetch(`${s.server.url}/chat/undo/${id}`, {
       method: "POST",
-      headers: { origin: s.server.url },
+      headers: pageHeaders(s.server),
     });
     assert.equal(undo.status, 204);
     assert.deepEqual(tasks(), []);
@@ -300,7 +303,7 @@ test("a valid operation from the model changes the table, updates the list, and 
     assert.equal(
       (await fetch(`${s.server.url}/chat/undo/${id}`, {
         method: "POST",
-        headers: { origin: s.server.url },
+        headers: pageHeaders(s.server),
       })).status,
       404,
       "an undo runs once",
@@ -313,8 +316,8 @@ test("a valid operation from the model changes the table, updates the list, and 
 test("each invalid operation from the model is refused with an explanation and changes nothing", async () => {
   const s = await setup();
   try {
-    const deps = s.server.runtime.deps();
-    const foreign = (deps.db.prepare(
+    const rt = s.server.runtime;
+    const foreign = (rt.db().prepare(
       "INSERT INTO tasks (name, done, position, profile_id) VALUES ('Theirs', 0, 1, 999) RETURNING id",
     ).get() as { id: number }).id;
     const bad: [unknown, RegExp][] = [
@@ -328,7 +331,7 @@ test("each invalid operation from the model is refused with an explanation and c
       [{ app: "profiles", action: "delete", id: 1 }, /no app called/],
     ];
     for (const [args, why] of bad) {
-      const before = dump(deps.db).replace(/\["chat",.*?\]\],/s, "");
+      const before = dump(rt.db()).replace(/\["chat",.*?\]\],/s, "");
       const count = s.ws.frames.length;
       s.fake.replies.push({ toolCalls: [{ name: "crud", arguments: args }] });
       s.ws.send({ message: "do something" });
@@ -336,7 +339,7 @@ test("each invalid operation from the model is refused with an explanation and c
       assert.match(refusal.content.replaceAll("&quot;", '"'), why, JSON.stringify(args));
       assert.match(refusal.content, /Nothing was changed/);
       await s.ws.waitFor((f) => s.ws.frames.indexOf(f) >= count && f.swap === "outerHTML");
-      const after = dump(deps.db).replace(/\["chat",.*?\]\],/s, "");
+      const after = dump(rt.db()).replace(/\["chat",.*?\]\],/s, "");
       assert.equal(after, before, `${JSON.stringify(args)} changed data`);
     }
   } finally {
@@ -357,11 +360,58 @@ test("workflow steps add notes to the chat without delaying the request", async 
   }
 });
 
+test("a message from a page of another database or profile is answered on that page alone and goes nowhere", async () => {
+  const s = await setup();
+  const stale = await connect(s.wsUrl, { context: () => "production.gone.1" });
+  try {
+    const before = rows(s).length;
+    stale.send({ message: "Delete everything" });
+    const refused = await stale.waitFor(isError);
+    assert.match(
+      refused.content,
+      /shows the Production database, but Cardflow now uses Development/,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(rows(s).length, before, "nothing was stored");
+    assert.equal(s.fake.requests.length, 0, "the model was not asked");
+    assert.equal(s.ws.frames.length, 0, "other pages heard nothing");
+  } finally {
+    await stale.close();
+    await s.done();
+  }
+});
+
+test("switching the database closes every chat socket with a reason the page shows", async () => {
+  const s = await setup();
+  try {
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const socket = new WebSocket(s.wsUrl);
+      socket.onclose = (e) => resolve({ code: e.code, reason: e.reason });
+      socket.onopen = async () => {
+        const res = await fetch(`${s.server.url}/environment`, {
+          method: "POST",
+          headers: pageHeaders(s.server),
+          body: new URLSearchParams({ to: "production" }),
+        });
+        await res.body?.cancel();
+      };
+    });
+    const { code, reason } = await closed;
+    assert.equal(code, 1012);
+    assert.match(reason, /switched databases/);
+  } finally {
+    await s.done();
+  }
+});
+
 test("a WebSocket from another origin is refused", async () => {
   const s = await setup();
   try {
-    await assert.rejects(() => connect(s.wsUrl, "http://evil.example"), /could not connect/);
-    const ok = await connect(s.wsUrl, `http://127.0.0.1:${s.server.port}`);
+    await assert.rejects(
+      () => connect(s.wsUrl, { origin: "http://evil.example" }),
+      /could not connect/,
+    );
+    const ok = await connect(s.wsUrl, { origin: `http://127.0.0.1:${s.server.port}` });
     await ok.close();
   } finally {
     await s.done();
@@ -401,7 +451,9 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const { server } = await startTestServer({ ollamaHost: realHost!, llmStallMs: 60_000 });
-    const ws = await connect(`ws://127.0.0.1:${server.port}/ws`);
+    const ws = await connect(`ws://127.0.0.1:${server.port}/ws`, {
+      context: () => stamp(server),
+    });
     try {
       ws.send({ message: "Say hello in three words." });
       await ws.waitFor(
@@ -421,7 +473,7 @@ test("poke asks the model for a nudge about the page the person is on", async ()
     s.fake.replies.push({ tokens: ["Try adding a task."] });
     const res = await fetch(`${s.server.url}/chat/poke`, {
       method: "POST",
-      headers: { origin: s.server.url },
+      headers: pageHeaders(s.server),
       body: new URLSearchParams({ where: "/tasks (Tasks · Cardflow)" }),
     });
     assert.equal(res.status, 202);

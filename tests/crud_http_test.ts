@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { setCurrentProfile } from "@/lib/profile.ts";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
 
 function tasks(
   app: TestApp,
 ): { id: number; name: string; done: number; position: number; profile_id: number }[] {
-  return app.runtime.deps().db.prepare("SELECT * FROM tasks ORDER BY position").all() as never;
+  return app.runtime.db().prepare("SELECT * FROM tasks ORDER BY position").all() as never;
 }
 
 function decode(text: string): string {
@@ -29,7 +28,7 @@ interface Scenario {
 
 async function runScenarios(app: TestApp, scenarios: Scenario[]): Promise<void> {
   for (const s of scenarios) {
-    const before = dump(app.runtime.deps().db);
+    const before = dump(app.runtime.db());
     const res = s.form !== undefined
       ? await app.request(s.path, {
         method: s.method,
@@ -42,7 +41,7 @@ async function runScenarios(app: TestApp, scenarios: Scenario[]): Promise<void> 
     assert.equal(res.status, s.status, `${s.name}: ${raw.slice(0, 300)}`);
     if (s.has) assert.match(decode(raw), s.has, s.name);
     if (s.hasNot) assert.doesNotMatch(raw, s.hasNot, s.name);
-    if (s.unchanged) assert.equal(dump(app.runtime.deps().db), before, `${s.name} changed data`);
+    if (s.unchanged) assert.equal(dump(app.runtime.db()), before, `${s.name} changed data`);
   }
 }
 
@@ -53,7 +52,7 @@ Deno.test("Tasks: each operation's happy path and bad inputs, table-driven", asy
     await app.post("/tasks", { name: "Walk" });
     const [milk, walk] = tasks(app);
     // A task of another profile, which must stay invisible and untouchable.
-    const other = app.runtime.deps().db.prepare(
+    const other = app.runtime.db().prepare(
       "INSERT INTO tasks (name, done, position, profile_id) VALUES ('Secret', 0, 1, 999) RETURNING id",
     ).get() as { id: number };
     await runScenarios(app, [
@@ -259,15 +258,15 @@ Deno.test("Tasks: each operation's happy path and bad inputs, table-driven", asy
 Deno.test("Profiles: create, rename, switch, and a guarded delete of a profile with records", async () => {
   const app = testApp();
   try {
-    const deps = app.runtime.deps();
+    const rt = app.runtime;
     const profiles = () =>
-      deps.db.prepare("SELECT id, name FROM profiles ORDER BY position").all() as {
+      rt.db().prepare("SELECT id, name FROM profiles ORDER BY position").all() as {
         id: number;
         name: string;
       }[];
     assert.deepEqual(profiles().map((p) => p.name), ["Default"], "a Default profile is seeded");
     const def = profiles()[0]!;
-    assert.equal(deps.store.get("profile.current.id"), def.id, "and made current");
+    assert.equal(rt.services().store.get("profile.current.id"), def.id, "and made current");
     await runScenarios(app, [
       {
         name: "create",
@@ -305,7 +304,7 @@ Deno.test("Profiles: create, rename, switch, and a guarded delete of a profile w
     const select = await app.post(`/profiles/${acme.id}/select`, {});
     assert.equal(select.status, 204);
     assert.equal(select.headers.get("hx-refresh"), "true");
-    assert.equal(deps.store.get("profile.current.name"), "Acme");
+    assert.equal(rt.services().profiles.current().name, "Acme");
     await app.post("/tasks", { name: "Acme task" });
     assert.match(
       await (await app.request("/")).text(),
@@ -319,16 +318,16 @@ Deno.test("Profiles: create, rename, switch, and a guarded delete of a profile w
       address: "",
       code: "",
     });
-    assert.equal(deps.store.get("profile.current.name"), "Acme Ltd");
+    assert.equal(rt.services().profiles.current().name, "Acme Ltd");
     // Tasks are per profile.
-    setCurrentProfile(deps.store, { id: def.id, name: "Default" });
+    rt.services().profiles.select(def.id);
     assert.doesNotMatch(await (await app.request("/tasks")).text(), /Acme task/);
     // Deleting a profile with records asks first and changes nothing.
-    const before = dump(deps.db);
+    const before = dump(rt.db());
     const refused = await app.request(`/profiles/${acme.id}`, { method: "DELETE", htmx: true });
     assert.equal(refused.status, 409);
     assert.match(await refused.text(), /still has records \(1 in Tasks\)/);
-    assert.equal(dump(deps.db), before);
+    assert.equal(dump(rt.db()), before);
     const cascade = await app.request(`/profiles/${acme.id}?cascade=1`, {
       method: "DELETE",
       htmx: true,
@@ -336,7 +335,7 @@ Deno.test("Profiles: create, rename, switch, and a guarded delete of a profile w
     assert.equal(cascade.status, 200);
     assert.equal(profiles().some((p) => p.id === acme.id), false);
     assert.equal(
-      (deps.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE profile_id = ?").get(acme.id) as {
+      (rt.db().prepare("SELECT COUNT(*) AS n FROM tasks WHERE profile_id = ?").get(acme.id) as {
         n: number;
       }).n,
       0,
@@ -355,7 +354,7 @@ Deno.test("Profiles: create, rename, switch, and a guarded delete of a profile w
 Deno.test("Roles: switching a role off hides its apps from the menu but not from Ctrl+K", async () => {
   const app = testApp();
   try {
-    const tutorial = app.runtime.deps().db.prepare("SELECT id FROM roles WHERE name = 'Tutorial'")
+    const tutorial = app.runtime.db().prepare("SELECT id FROM roles WHERE name = 'Tutorial'")
       .get() as { id: number };
     assert.match(await (await app.request("/")).text(), /<summary>Tutorial<\/summary>/);
     await app.post(`/roles/${tutorial.id}/toggle`, {});

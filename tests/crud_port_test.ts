@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import type { CrudOperation } from "@/lib/deps.ts";
+import type { CrudOperation } from "@/services/events.ts";
 import { NotFoundError, ValidationError } from "@/lib/table.ts";
 import { dump, testApp } from "./helpers/app.ts";
 
 Deno.test("the CRUD port describes the apps the assistant may use, from their definitions", () => {
   const app = testApp();
   try {
-    const apps = app.runtime.deps().crud.apps();
+    const apps = app.runtime.services().crud.assistantApps();
     assert.deepEqual(
       apps.map((a) => a.slug),
       ["tasks"],
@@ -27,9 +27,11 @@ Deno.test("the CRUD port describes the apps the assistant may use, from their de
 Deno.test("each operation through the port changes the table, and its undo restores it", () => {
   const app = testApp();
   try {
-    const crud = app.runtime.deps().crud;
+    const crud = app.runtime.services().crud;
     const run = (op: CrudOperation) => crud.execute(op, "llm");
-    const start = dump(app.runtime.deps().db);
+    // Undo runs as the person's action (the chat's Undo button), never as the model's.
+    const undo = (op: CrudOperation) => crud.execute(op, "ui");
+    const start = dump(app.runtime.db());
     const added = run({ app: "tasks", action: "insert", values: { name: "Buy milk" } });
     assert.match(added.message, /Added tasks "Buy milk" \(#\d+\)/);
     const id = added.record!.id as number;
@@ -41,20 +43,20 @@ Deno.test("each operation through the port changes the table, and its undo resto
       { app: "tasks", action: "delete", id },
     ];
     for (const op of ops) {
-      const before = dump(app.runtime.deps().db);
+      const before = dump(app.runtime.db());
       const outcome = run(op);
-      assert.notEqual(dump(app.runtime.deps().db), before, `${op.action} changed nothing`);
-      run(outcome.undo!);
+      assert.notEqual(dump(app.runtime.db()), before, `${op.action} changed nothing`);
+      undo(outcome.undo!);
       assert.equal(
-        dump(app.runtime.deps().db),
+        dump(app.runtime.db()),
         before,
         `undo of ${op.action} did not restore the table`,
       );
     }
     assert.equal(run({ app: "tasks", action: "list" }).records!.length, 2);
-    run(second.undo!);
-    run(added.undo!);
-    assert.equal(dump(app.runtime.deps().db), start);
+    undo(second.undo!);
+    undo(added.undo!);
+    assert.equal(dump(app.runtime.db()), start);
   } finally {
     app.close();
   }
@@ -63,12 +65,12 @@ Deno.test("each operation through the port changes the table, and its undo resto
 Deno.test("invalid operations are refused with an explanation and change nothing", () => {
   const app = testApp();
   try {
-    const deps = app.runtime.deps();
-    const mine = deps.crud.execute(
+    const rt = app.runtime;
+    const mine = rt.services().crud.execute(
       { app: "tasks", action: "insert", values: { name: "Mine" } },
       "llm",
     ).record!.id as number;
-    const foreign = (deps.db.prepare(
+    const foreign = (rt.db().prepare(
       "INSERT INTO tasks (name, done, position, profile_id) VALUES ('Theirs', 0, 1, 999) RETURNING id",
     ).get() as { id: number }).id;
     const cases: [unknown, new (...a: never[]) => Error, RegExp][] = [
@@ -104,13 +106,13 @@ Deno.test("invalid operations are refused with an explanation and change nothing
       [null, ValidationError, /no app/],
     ];
     for (const [op, kind, pattern] of cases) {
-      const before = dump(deps.db);
-      assert.throws(() => deps.crud.execute(op as CrudOperation, "llm"), (e: unknown) => {
+      const before = dump(rt.db());
+      assert.throws(() => rt.services().crud.execute(op as CrudOperation, "llm"), (e: unknown) => {
         assert.ok(e instanceof kind, `${JSON.stringify(op)} → ${e}`);
         assert.match((e as Error).message, pattern);
         return true;
       });
-      assert.equal(dump(deps.db), before, `${JSON.stringify(op)} changed data`);
+      assert.equal(dump(rt.db()), before, `${JSON.stringify(op)} changed data`);
     }
   } finally {
     app.close();

@@ -41,7 +41,7 @@ Deno.test("every state-changing route refuses cross-site requests and changes no
     ];
     for (const { method, path } of routes) {
       for (const headers of hostile) {
-        const before = dump(app.runtime.deps().db);
+        const before = dump(app.runtime.db());
         const res = await app.request(concrete(path), {
           method,
           headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
@@ -49,7 +49,7 @@ Deno.test("every state-changing route refuses cross-site requests and changes no
         });
         assert.equal(res.status, 403, `${method} ${path} with ${JSON.stringify(headers)}`);
         await res.body?.cancel();
-        assert.equal(dump(app.runtime.deps().db), before, `${method} ${path} changed data`);
+        assert.equal(dump(app.runtime.db()), before, `${method} ${path} changed data`);
       }
     }
   } finally {
@@ -149,7 +149,7 @@ Deno.test("random forms on every write route never get a 500 and rejected ones c
         fc.boolean(),
         fc.boolean(),
         async (route, method, param, fields, kind, htmx, ownMethod) => {
-          const before = dump(app.runtime.deps().db);
+          const before = dump(app.runtime.db());
           const { body: payload, type } = body(kind, fields);
           const path = concrete(route.path, encodeURIComponent(param));
           const res = await app.request(path, {
@@ -165,7 +165,7 @@ Deno.test("random forms on every write route never get a 500 and rejected ones c
           );
           if (res.status >= 400) {
             assert.equal(
-              dump(app.runtime.deps().db),
+              dump(app.runtime.db()),
               before,
               `${route.method} ${path} → ${res.status} changed data`,
             );

@@ -207,20 +207,20 @@ Deno.test("the environment switch moves between two databases and reset empties 
   const dataDir = await Deno.makeTempDir();
   const app = testApp({ config: { dataDir } });
   try {
-    const deps = () => app.runtime.deps();
-    assert.equal(deps().environment.current, "development");
-    deps().store.set("marker", "dev");
+    const rt = app.runtime;
+    assert.equal(rt.deps().databases.current, "development");
+    rt.services().store.set("marker", "dev");
     const res = await app.post("/environment", { to: "production" });
     assert.equal(res.status, 204);
     assert.equal(res.headers.get("hx-refresh"), "true");
-    assert.equal(deps().environment.current, "production");
-    assert.equal(deps().store.get("marker"), undefined);
+    assert.equal(rt.deps().databases.current, "production");
+    assert.equal(rt.services().store.get("marker"), undefined);
     assert.match(await (await app.request("/")).text(), /Production/);
     assert.equal((await app.post("/environment/reset", {})).status, 409);
     await app.post("/environment", { to: "development" });
-    assert.equal(deps().store.get("marker"), "dev");
+    assert.equal(rt.services().store.get("marker"), "dev");
     assert.equal((await app.post("/environment/reset", {})).status, 204);
-    assert.equal(deps().store.get("marker"), undefined);
+    assert.equal(rt.services().store.get("marker"), undefined);
     assert.equal(Deno.readTextFileSync(`${dataDir}/environment`).trim(), "development");
   } finally {
     app.close();

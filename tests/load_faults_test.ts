@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestServer } from "./helpers/browser.ts";
+import { pageHeaders, startTestServer } from "./helpers/browser.ts";
 import { startFakeOllama } from "./helpers/fake_ollama.ts";
 import { connect } from "./helpers/ws_client.ts";
 
@@ -15,7 +15,7 @@ t(
     const post = async (path: string, form: Record<string, string>) => {
       const res = await fetch(url + path, {
         method: "POST",
-        headers: { origin: url, "hx-request": "true" },
+        headers: { ...pageHeaders(server), "hx-request": "true" },
         body: new URLSearchParams(form),
       });
       const text = await res.text();
@@ -33,7 +33,7 @@ t(
         let ownWrites = 0;
         while (Date.now() < end) {
           // Everyone races on the shared run with the version they last saw.
-          const db = server.runtime.deps().db;
+          const db = server.runtime.db();
           const seen = (db.prepare("SELECT version FROM pipeline WHERE key = 'shared'").get() as {
             version: number;
           }).version;
@@ -54,7 +54,7 @@ t(
           ownVersion++;
           ownWrites++;
         }
-        const row = server.runtime.deps().db.prepare(
+        const row = server.runtime.db().prepare(
           "SELECT state, version FROM pipeline WHERE key = ?",
         ).get(own) as { state: string; version: number };
         assert.equal(
@@ -63,7 +63,7 @@ t(
           `${own}: every acknowledged write bumped the version once`,
         );
         assert.equal(
-          JSON.parse(row.state).step_01.name,
+          JSON.parse(row.state).steps.step_01.name,
           `w${ownWrites - 1}`,
           `${own}: the last acknowledged write is stored`,
         );
@@ -73,7 +73,7 @@ t(
         0,
         JSON.stringify([...statuses]),
       );
-      const shared = server.runtime.deps().db.prepare(
+      const shared = server.runtime.db().prepare(
         "SELECT state, version FROM pipeline WHERE key = 'shared'",
       ).get() as { state: string; version: number };
       assert.equal(
@@ -81,7 +81,7 @@ t(
         1 + wins.length,
         "each acknowledged shared write is one version: none was lost or doubled",
       );
-      assert.equal(JSON.parse(shared.state).step_01.name, wins.at(-1));
+      assert.equal(JSON.parse(shared.state).steps.step_01.name, wins.at(-1));
     } finally {
       await server.shutdown();
       await Deno.remove(dataDir, { recursive: true });
@@ -95,7 +95,10 @@ t(
     const fake = await startFakeOllama();
     const { server, dataDir } = await startTestServer({ ollamaHost: fake.url, llmStallMs: 500 });
     const sockets = await Promise.all(
-      Array.from({ length: 5 }, () => connect(`ws://127.0.0.1:${server.port}/ws`)),
+      Array.from({ length: 5 }, () =>
+        connect(`ws://127.0.0.1:${server.port}/ws`, {
+          context: () => server.runtime.services().context.stamp(),
+        })),
     );
     try {
       fake.replies.push({ tokens: ["slow", " answer"], fault: "stall" });
@@ -144,7 +147,7 @@ t("500 open WebSockets and 50 open event streams do not stop the app from servin
       assert.equal(res.status, 200);
       streams.push(controller);
     }
-    assert.equal(server.runtime.deps().chat.sockets(), 500);
+    assert.equal(server.runtime.chat().sockets(), 500);
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${server.url}/tasks`);
       assert.equal(res.status, 200);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { loadPlugins, parsePluginFile, PluginError } from "@/lib/plugins.ts";
-import { validateDefinition } from "@/pipeline/engines.tsx";
+import { PluginError } from "@/pipeline/base.ts";
+import { loadPlugins, parsePluginFile } from "@/pipeline/load.ts";
 import { definePage } from "@/pipeline/mod.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { testApp } from "./helpers/app.ts";
@@ -8,7 +8,7 @@ import { testApp } from "./helpers/app.ts";
 const page = (name: string) =>
   definePage({ name, title: "T", description: "D", render: () => "x" });
 const load = (entries: { file: string; module: Record<string, unknown> }[]) =>
-  loadPlugins(entries, { kinds: ["page"], reserved: ["static"], validate: validateDefinition });
+  loadPlugins(entries, { reserved: ["static"] });
 
 Deno.test("a plugin's file name gives its menu order and slug", () => {
   assert.deepEqual(parsePluginFile("060_tasks.tsx"), { order: 60, slug: "tasks" });
@@ -61,7 +61,7 @@ Deno.test("a broken plugin stops start-up with its file name and the problem", (
 Deno.test("every plugin in plugins/ loads and renders its landing page with status 200", async () => {
   const app = testApp();
   try {
-    const slugs = app.runtime.deps().plugins.map((p) => p.slug);
+    const slugs = app.runtime.services().plugins.map((p) => p.slug);
     assert.equal(slugs.length, PLUGINS.length);
     for (const slug of slugs) {
       for (const htmx of [false, true]) {

@@ -1,15 +1,20 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { compileArgs, outputFor } from "../scripts/compile.ts";
-import { runCardflow, spawnCardflow, type SpawnOptions } from "./helpers/process.ts";
+import { pageContext } from "./helpers/app.ts";
+import { copyProject, runCardflow, spawnCardflow, type SpawnOptions } from "./helpers/process.ts";
 
 const t = (name: string, fn: () => Promise<void>, ignore = false) =>
   Deno.test({ name, ignore, sanitizeOps: false, sanitizeResources: false, fn });
 
+const contexts = new Map<string, string>();
+
+/** POST a form as a page of the Cardflow at `url` would, context included. */
 async function post(url: string, path: string, form: Record<string, string>): Promise<number> {
+  if (!contexts.has(url)) contexts.set(url, await pageContext(url));
   const res = await fetch(url + path, {
     method: "POST",
-    headers: { origin: url, "hx-request": "true" },
+    headers: { origin: url, "hx-request": "true", "x-cardflow-context": contexts.get(url)! },
     body: new URLSearchParams(form),
   });
   await res.body?.cancel();
@@ -94,7 +99,7 @@ function check(dataDir: string, acked: { tasks: string[]; runs: string[] }): voi
         state: string;
       } | undefined;
       assert.ok(row, `acknowledged run ${key} is missing`);
-      assert.ok(JSON.parse(row.state).step_01, `acknowledged submit of ${key} is missing`);
+      assert.ok(JSON.parse(row.state).steps.step_01, `acknowledged submit of ${key} is missing`);
     }
   } finally {
     db.close();
@@ -152,6 +157,41 @@ t(
       const bad = await runCardflow({ args: ["--port", "nope"] });
       assert.equal(bad.code, 2);
       assert.match(bad.output, /--port must be a whole number/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+t(
+  "a plugin whose change would lose data stops start-up with exit 3, the file named, no stack trace",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-retype-" });
+    try {
+      await copyProject(`${dir}/project`);
+      const plugin = `${dir}/project/plugins/060_tasks.tsx`;
+      const source = await Deno.readTextFile(plugin);
+      await Deno.writeTextFile(
+        plugin,
+        source.replace(
+          '{ name: "done", type: "bool"',
+          '{ name: "done", type: "text", required: false',
+        )
+          .replace('toggle: "done",', ""),
+      );
+      await Deno.mkdir(`${dir}/data`);
+      await Deno.copyFile(
+        new URL("./fixtures/v0.1/cardflow-dev.db", import.meta.url).pathname,
+        `${dir}/data/cardflow-dev.db`,
+      );
+      const run = await runCardflow({
+        root: `${dir}/project`,
+        args: ["--port", "0", "--data-dir", `${dir}/data`],
+      });
+      assert.equal(run.code, 3, run.output);
+      assert.match(run.output, /cardflow: plugins\/060_tasks\.tsx: the field "done" was stored as/);
+      assert.match(run.output, /needs a migration/);
+      assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -4,7 +4,7 @@ import { type TestApp, testApp } from "./helpers/app.ts";
 import { browserTest } from "./helpers/browser.ts";
 
 function state(app: TestApp, key: string) {
-  const row = app.runtime.deps().db.prepare("SELECT state, version FROM pipeline WHERE key = ?")
+  const row = app.runtime.db().prepare("SELECT state, version FROM pipeline WHERE key = ?")
     .get(key) as { state: string; version: number };
   return { state: JSON.parse(row.state), version: row.version };
 }
@@ -59,7 +59,7 @@ Deno.test("the showcase takes every input kind, renders Markdown, a table and co
   const app = testApp({ config: { dataDir } });
   try {
     await walkToUpload(app, "show");
-    const s = state(app, "show").state;
+    const s = state(app, "show").state.steps;
     assert.deepEqual([s.count.count, s.urgent.urgent, s.due.due, s.colour.colour], [
       12,
       true,
@@ -79,7 +79,7 @@ Deno.test("the showcase takes every input kind, renders Markdown, a table and co
     assert.equal(tooBig.status, 422);
     assert.match(await tooBig.text(), /too large: at most 64 KiB/);
     assert.equal((await upload(app, "show", "../../etc/passwd", 10)).status, 200);
-    const stored = state(app, "show").state.upload;
+    const stored = state(app, "show").state.steps.upload;
     assert.equal(stored.file_bytes, 10);
     assert.match(stored.file, /^[a-z0-9]+-passwd$/, "only the base name is kept");
     assert.equal(Deno.readTextFileSync(`${dataDir}/uploads/show/${stored.file}`), "AAAAAAAAAA");
@@ -132,10 +132,15 @@ Deno.test("the long-running step runs on the server, reports progress, finishes,
     const progress = await (await app.request("/showcase/run/job/step/crunch/progress")).text();
     assert.match(progress, /<progress/);
     assert.match(progress, /hx-get="\/showcase\/run\/job"/, "the stream ends by redrawing the run");
-    const done = state(app, "job").state.crunch;
-    assert.equal(done._status, "done");
-    assert.equal(done._progress, 5);
-    assert.equal(typeof done.checksum, "number");
+    const { steps, jobs } = state(app, "job").state;
+    assert.equal(jobs.crunch.status, "done");
+    assert.equal(jobs.crunch.progress, 5);
+    assert.equal(typeof steps.crunch.checksum, "number");
+    assert.deepEqual(
+      Object.keys(steps.crunch).sort(),
+      ["checksum", "rounds"],
+      "no job keys in values",
+    );
     assert.match(await fragment(app, "job", "crunch"), /5 rounds done/);
 
     // Start another, stop Cardflow in the middle, start again: it shows as interrupted with a retry.

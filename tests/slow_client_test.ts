@@ -17,6 +17,7 @@ Deno.test({
       const body = "to=" + "x".repeat(97);
       await conn.write(encoder.encode(
         "POST /environment HTTP/1.1\r\nHost: localhost\r\n" +
+          `X-Cardflow-Context: ${server.runtime.services().context.stamp()}\r\n` +
           "Content-Type: application/x-www-form-urlencoded\r\n" +
           `Content-Length: ${body.length}\r\n\r\n`,
       ));

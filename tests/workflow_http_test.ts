@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
+import type { RunState } from "@/pipeline/workflow/state.ts";
 import { type TestApp, testApp } from "./helpers/app.ts";
 
 function row(app: TestApp, key: string) {
-  return app.runtime.deps().db.prepare("SELECT * FROM pipeline WHERE key = ?").get(key) as
+  return app.runtime.db().prepare("SELECT * FROM pipeline WHERE key = ?").get(key) as
     | { key: string; workflow: string; state: string; version: number }
     | undefined;
 }
 
-function state(app: TestApp, key: string): Record<string, unknown> {
+function state(app: TestApp, key: string): RunState {
   return JSON.parse(row(app, key)!.state);
 }
 
@@ -45,7 +46,7 @@ Deno.test("critical path 1: a complete pipeline from key to finalize", async () 
     });
     assert.equal(fin.status, 200);
     const s = state(app, "run-1");
-    assert.deepEqual([s.step_01, s.step_02, s.finalized], [
+    assert.deepEqual([s.steps.step_01, s.steps.step_02, s.finalized], [
       { name: "Ada" },
       { greeting: "Hi Ada" },
       true,
@@ -66,7 +67,11 @@ Deno.test("critical path 2: revert and resubmit clears forward only on submit", 
     assert.equal(reverted.status, 200);
     assert.equal(reverted.headers.get("hx-push-url"), "/hello/run/r?edit=step_01");
     assert.match(await reverted.text(), /step\/step_01\?edit=step_01/);
-    assert.deepEqual(state(app, "r").step_02, { greeting: "Hi" }, "revert alone clears nothing");
+    assert.deepEqual(
+      state(app, "r").steps.step_02,
+      { greeting: "Hi" },
+      "revert alone clears nothing",
+    );
     assert.match(await step(app, "r", "step_01", "?edit=step_01"), /Submit again/);
     assert.equal(
       await step(app, "r", "step_02", "?edit=step_01"),
@@ -75,8 +80,8 @@ Deno.test("critical path 2: revert and resubmit clears forward only on submit", 
     );
     await submit(app, "r", "step_01", { name: "Grace" });
     const s = state(app, "r");
-    assert.deepEqual(s.step_01, { name: "Grace" });
-    assert.equal("step_02" in s, false, "resubmitting step 1 cleared step 2");
+    assert.deepEqual(s.steps.step_01, { name: "Grace" });
+    assert.equal("step_02" in s.steps, false, "resubmitting step 1 cleared step 2");
   } finally {
     app.close();
   }
@@ -142,7 +147,7 @@ Deno.test("critical path 5: finalize locks, refuses submit and revert, and unfin
     });
     assert.equal(open.status, 200);
     const s = state(app, "f");
-    assert.deepEqual([s.step_01, s.step_02, s.finalized], [
+    assert.deepEqual([s.steps.step_01, s.steps.step_02, s.finalized], [
       { name: "Ada" },
       { greeting: "Hi" },
       false,
@@ -166,7 +171,7 @@ Deno.test("bad input gets a clear message with the right status and leaves the r
         404,
         /no Hello run with the key "missing"/,
       ],
-      ["bad key", app.request("/hello/run/bad%20key!", { htmx: true }), 400, /letters, digits/],
+      ["bad key", app.request("/hello/run/bad%20key!", { htmx: true }), 404, /letters, digits/],
       [
         "unknown step",
         app.post("/hello/run/b/step/step_99", { version, x: "1" }),
@@ -245,7 +250,7 @@ Deno.test("bad input gets a clear message with the right status and leaves the r
       assert.match(body, pattern, name);
       assert.deepEqual(row(app, "b"), before, `${name} changed the run`);
     }
-    assert.equal(app.runtime.deps().db.prepare("SELECT COUNT(*) AS n FROM pipeline").get()!.n, 1);
+    assert.equal(app.runtime.db().prepare("SELECT COUNT(*) AS n FROM pipeline").get()!.n, 1);
   } finally {
     app.close();
   }
@@ -254,7 +259,7 @@ Deno.test("bad input gets a clear message with the right status and leaves the r
 Deno.test("a key of another workflow is refused on the landing card", async () => {
   const app = testApp();
   try {
-    app.runtime.deps().db.prepare(
+    app.runtime.db().prepare(
       "INSERT INTO pipeline VALUES ('other', 'showcase', '{}', 'x', 'x', 1)",
     ).run();
     const res = await app.post("/hello/start", { key: "other" });

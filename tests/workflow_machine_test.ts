@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openDatabase } from "@/lib/db.ts";
+import { NotFoundError } from "@/lib/errors.ts";
 import { defineWorkflow, type WorkflowDefinition } from "@/pipeline/mod.ts";
 import * as machine from "@/pipeline/workflow/machine.ts";
-import { createRuns } from "@/pipeline/workflow/runs.ts";
+import { createRuns } from "@/services/workflows/runs.ts";
 
 function workflow(steps: number, refill: boolean[] = []): WorkflowDefinition {
   return defineWorkflow({
@@ -28,11 +29,11 @@ Deno.test("submit stores the step and clears every later step, refill or not", (
   s = machine.submit(def, s, "s1", { v: "b" }, T0);
   s = machine.submit(def, s, "s2", { v: "c" }, T0);
   const again = machine.submit(def, s, "s0", { v: "A" }, "2026-01-02T00:00:00.000Z");
-  assert.deepEqual(again.s0, { v: "A" });
-  assert.equal("s1" in again, false);
-  assert.equal("s2" in again, false);
+  assert.deepEqual(again.steps.s0, { v: "A" });
+  assert.equal("s1" in again.steps, false);
+  assert.equal("s2" in again.steps, false);
   assert.equal(again.updated, "2026-01-02T00:00:00.000Z");
-  assert.deepEqual(s.s1, { v: "b" }, "the old state is not mutated");
+  assert.deepEqual(s.steps.s1, { v: "b" }, "the old state is not mutated");
 });
 
 Deno.test("display shows the past as cards, the first incomplete step as a form, and nothing after", () => {
@@ -48,7 +49,7 @@ Deno.test("display shows the past as cards, the first incomplete step as a form,
     ["form", "hidden", "hidden", "hidden"],
     "reverting shows that step's form",
   );
-  assert.deepEqual(s.s1, { v: "b" }, "reverting clears nothing");
+  assert.deepEqual(s.steps.s1, { v: "b" }, "reverting clears nothing");
 });
 
 Deno.test("jumping is only to a completed step or the first incomplete one", () => {
@@ -59,12 +60,12 @@ Deno.test("jumping is only to a completed step or the first incomplete one", () 
   assert.deepEqual(machine.revert(def, s, "s1"), { editing: "s1" });
   assert.throws(
     () => machine.revert(def, s, "s2"),
-    (e: unknown) => e instanceof machine.StateError && e.status === 409,
+    (e: unknown) => e instanceof machine.StateError && e.problem === "unreachable",
   );
   assert.throws(() => machine.submit(def, s, "s3", { v: "x" }, T0), /cannot be reached yet/);
   assert.throws(
     () => machine.revert(def, s, "nope"),
-    (e: unknown) => e instanceof machine.StateError && e.status === 404,
+    (e: unknown) => e instanceof NotFoundError && /no step "nope"/.test(e.message),
   );
 });
 
@@ -86,7 +87,7 @@ Deno.test("finalize locks a complete run and unfinalize unlocks it with all data
   );
   const open = machine.unfinalize(locked, T0);
   assert.equal(open.finalized, false);
-  assert.deepEqual([open.s0, open.s1], [{ v: "a" }, { v: "b" }]);
+  assert.deepEqual([open.steps.s0, open.steps.s1], [{ v: "a" }, { v: "b" }]);
   assert.throws(() => machine.unfinalize(open, T0), /not finalized/);
 });
 
@@ -145,20 +146,29 @@ Deno.test("property: after every submit of step N later steps are absent and ear
         assert.deepEqual(state, before, "operations never mutate their input");
         if (before.finalized) {
           assert.ok(op.kind === "unfinalize", `${op.kind} succeeded on a finalized run`);
-          for (const step of def.steps) assert.deepEqual(after[step.id], before[step.id]);
+          assert.deepEqual(after.steps, before.steps);
         }
         if (op.kind === "submit") {
           def.steps.forEach((step, i) => {
             if (i < op.step) {
-              assert.deepEqual(after[step.id], before[step.id], "earlier steps unchanged");
+              assert.deepEqual(
+                after.steps[step.id],
+                before.steps[step.id],
+                "earlier steps unchanged",
+              );
             }
             if (i === op.step) {
-              assert.deepEqual(after[step.id], { v: op.value });
+              assert.deepEqual(after.steps[step.id], { v: op.value });
             }
-            if (i > op.step) assert.equal(step.id in after, false, "later steps cleared");
+            if (i > op.step) {
+              assert.equal(step.id in after.steps, false, "later steps cleared");
+              assert.equal(step.id in after.jobs, false, "and their jobs");
+            }
           });
           // The submitted step was reachable: every step before it was complete.
-          for (let i = 0; i < op.step; i++) assert.ok(def.steps[i]!.id in before);
+          for (let i = 0; i < op.step; i++) {
+            assert.ok(def.steps[i]!.id in machine.completed(def, before));
+          }
         }
         if (op.kind === "revert") assert.deepEqual(after, before, "revert changes no data");
         const completedIds = Object.keys(machine.completed(def, after));

@@ -6,7 +6,7 @@
  */
 
 import type { Child } from "hono/jsx";
-import type { PluginBase } from "../plugin.ts";
+import type { PluginBase } from "../base.ts";
 
 /** The input kinds a step's field can have. */
 export type FieldKind = "text" | "textarea" | "number" | "select" | "checkbox" | "date" | "file";
@@ -45,7 +45,7 @@ export interface StepSpec {
   id: string;
   label: string;
   field: FieldSpec;
-  /** When the step is shown again for editing, pre-fill its previous value (the seed's `persistent`). */
+  /** When the step is shown again for editing, pre-fill its previous value (`persistent` in the original design). */
   refill?: boolean;
   /** The value suggested in the form, computed from earlier steps. */
   suggest?: (earlier: StepValues) => FieldValue | undefined;
@@ -79,12 +79,21 @@ export interface WorkflowDefinition extends PluginBase {
   finish?: string;
 }
 
+/** The label a person sees for `field` of `step` (the one place this rule lives). */
+export function fieldLabelOf(step: StepSpec, field: FieldSpec = step.field): string {
+  return field.label ?? step.label;
+}
+
+/** Whether `field` must be filled in: by default every kind but a checkbox. */
+export function isRequiredField(field: FieldSpec): boolean {
+  return field.required ?? field.kind !== "checkbox";
+}
+
 /** Declare a workflow. */
 export function defineWorkflow(definition: Omit<WorkflowDefinition, "kind">): WorkflowDefinition {
   return { kind: "workflow", ...definition };
 }
 
-const RESERVED = ["created", "updated", "finalized"];
 const ID = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 /** Problems with a workflow definition, as sentences (empty when sound). */
@@ -98,7 +107,6 @@ export function checkWorkflow(definition: WorkflowDefinition): string[] {
     if (!ID.test(step.id ?? "")) {
       problems.push(`step id "${step.id}" must be letters, digits, _ or -`);
     }
-    if (RESERVED.includes(step.id)) problems.push(`step id "${step.id}" is reserved`);
     if (seen.has(step.id)) problems.push(`duplicate step id "${step.id}"`);
     seen.add(step.id);
     if (!step.label) problems.push(`step "${step.id}" needs a label`);

@@ -3,55 +3,70 @@
  * The pipeline state rules as a pure state machine: no I/O, no clock, so
  * every rule can be checked exhaustively. Submit clears forward; display
  * shows the past; refill only affects what a form shows; finalize locks.
+ * A job step is complete only once its job is done.
  */
 
-import type { FieldValue, StepValues, WorkflowDefinition } from "./define.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import type { StepValues, WorkflowDefinition } from "./define.ts";
+import {
+  type JobState,
+  type JobStatus,
+  type RunState,
+  type StepData,
+  UNFINISHED,
+} from "./state.ts";
 
-/** The one JSON blob that binds a run: step values by id, plus its dates and lock. */
-export interface RunState {
-  [stepId: string]: Record<string, FieldValue> | string | boolean;
-  created: string;
-  updated: string;
-  finalized: boolean;
-}
+export { initialState } from "./state.ts";
+export type { RunState } from "./state.ts";
 
-/** A transition the rules refuse; `status` is the HTTP status to answer with. */
+/** Why the rules refuse a transition. */
+export type StateProblem = "locked" | "unreachable" | "incomplete" | "not-finalized";
+
+/** A transition the rules refuse; the message says what to do instead. */
 export class StateError extends Error {
   override name = "StateError";
-  constructor(readonly status: 400 | 404 | 409, message: string) {
+  constructor(readonly problem: StateProblem, message: string) {
     super(message);
   }
 }
 
-/** A fresh run's state. */
-export function initialState(now: string): RunState {
-  return { created: now, updated: now, finalized: false };
+/** A job wrote after its step was submitted again (or its run went): the write is dropped. */
+export class SupersededError extends Error {
+  override name = "SupersededError";
+  constructor(readonly stepId: string) {
+    super(`the job of step "${stepId}" was superseded`);
+  }
 }
 
-/** Status of a step's job while it is not finished (`_status` in its values). */
-export const JOB_PENDING = ["running", "interrupted", "failed"];
+/** Whether the step `stepId` of `state` is complete (a job step only once its job is done). */
+function isComplete(state: RunState, stepId: string): boolean {
+  if (!(stepId in state.steps)) return false;
+  const job = state.jobs[stepId];
+  return !job || !UNFINISHED.includes(job.status);
+}
 
-/** The values of completed steps, in step order (a step whose job is not done is not complete). */
+/** The values of completed steps, in step order. */
 export function completed(definition: WorkflowDefinition, state: RunState): StepValues {
   const out: StepValues = {};
   for (const step of definition.steps) {
-    const values = state[step.id];
-    if (values && typeof values === "object" && !JOB_PENDING.includes(String(values._status))) {
-      out[step.id] = values;
-    }
+    if (isComplete(state, step.id)) out[step.id] = state.steps[step.id]!;
   }
   return out;
 }
 
-/** The first step without values, or null when every step is done. */
+/** The first step that is not complete, or null when every step is done. */
 export function nextStep(definition: WorkflowDefinition, state: RunState): string | null {
-  return definition.steps.find((s) => !(s.id in completed(definition, state)))?.id ?? null;
+  return definition.steps.find((s) => !isComplete(state, s.id))?.id ?? null;
 }
 
 function indexOf(definition: WorkflowDefinition, stepId: string): number {
   const index = definition.steps.findIndex((s) => s.id === stepId);
   if (index === -1) {
-    throw new StateError(404, `There is no step "${stepId}" in ${definition.title}.`);
+    throw new NotFoundError(
+      "steps",
+      stepId,
+      `There is no step "${stepId}" in ${definition.title}.`,
+    );
   }
   return index;
 }
@@ -67,7 +82,7 @@ export function checkReachable(
   const limit = next === null ? definition.steps.length - 1 : indexOf(definition, next);
   if (index > limit) {
     throw new StateError(
-      409,
+      "unreachable",
       `Step "${
         definition.steps[index]!.label
       }" cannot be reached yet: finish the steps before it first.`,
@@ -79,26 +94,35 @@ export function checkReachable(
 function checkUnlocked(state: RunState, action: string): void {
   if (state.finalized) {
     throw new StateError(
-      409,
+      "locked",
       `This run is finalized, so it cannot ${action}. Unfinalize it first.`,
     );
   }
 }
 
-/** Store `values` for `stepId` and clear every later step — always, refill or not. */
+/**
+ * Store `values` for `stepId` and clear every later step and its job —
+ * always, refill or not. A job step starts its job (`jobId`) here too.
+ */
 export function submit(
   definition: WorkflowDefinition,
   state: RunState,
   stepId: string,
-  values: Record<string, FieldValue>,
+  values: StepData,
   now: string,
+  jobId?: string,
 ): RunState {
   checkUnlocked(state, "be changed");
   const index = checkReachable(definition, state, stepId);
-  const next: RunState = { ...state, updated: now };
-  for (const later of definition.steps.slice(index + 1)) delete next[later.id];
-  next[stepId] = { ...values };
-  return next;
+  const steps = { ...state.steps, [stepId]: { ...values } };
+  const jobs = { ...state.jobs };
+  delete jobs[stepId];
+  for (const later of definition.steps.slice(index + 1)) {
+    delete steps[later.id];
+    delete jobs[later.id];
+  }
+  if (jobId) jobs[stepId] = { id: jobId, status: "running", progress: 0, total: 0, started: now };
+  return { ...state, steps, jobs, updated: now };
 }
 
 /**
@@ -117,21 +141,77 @@ export function revert(
 
 /** Lock a run whose steps are all done. */
 export function finalize(definition: WorkflowDefinition, state: RunState, now: string): RunState {
-  if (state.finalized) throw new StateError(409, "This run is already finalized.");
+  if (state.finalized) throw new StateError("locked", "This run is already finalized.");
   if (nextStep(definition, state) !== null) {
-    throw new StateError(409, "Finish every step before finalizing.");
+    throw new StateError("incomplete", "Finish every step before finalizing.");
   }
   return { ...state, finalized: true, updated: now };
 }
 
 /** Unlock a finalized run with all its data intact. */
 export function unfinalize(state: RunState, now: string): RunState {
-  if (!state.finalized) throw new StateError(409, "This run is not finalized.");
+  if (!state.finalized) throw new StateError("not-finalized", "This run is not finalized.");
   return { ...state, finalized: false, updated: now };
 }
 
-/** How each step shows: a completed card, the form, or nothing yet. */
-export type StepView = "done" | "form" | "hidden";
+function ownJob(state: RunState, stepId: string, jobId: string): JobState {
+  const job = state.jobs[stepId];
+  if (!job || job.id !== jobId || job.status !== "running") throw new SupersededError(stepId);
+  return job;
+}
+
+/** Record a running job's progress; a superseded job gets {@linkcode SupersededError}. */
+export function jobProgress(
+  state: RunState,
+  stepId: string,
+  jobId: string,
+  progress: { done: number; total: number; note?: string },
+): RunState {
+  const job = ownJob(state, stepId, jobId);
+  const next: JobState = { ...job, progress: progress.done, total: progress.total };
+  if (progress.note !== undefined) next.note = progress.note;
+  return { ...state, jobs: { ...state.jobs, [stepId]: next } };
+}
+
+/** Finish a job: its result joins the step's values and the step is complete. */
+export function jobDone(
+  state: RunState,
+  stepId: string,
+  jobId: string,
+  result: StepData,
+  now: string,
+): RunState {
+  const job = ownJob(state, stepId, jobId);
+  return {
+    ...state,
+    steps: { ...state.steps, [stepId]: { ...state.steps[stepId], ...result } },
+    jobs: {
+      ...state.jobs,
+      [stepId]: { ...job, status: "done", progress: job.total || job.progress, finished: now },
+    },
+    updated: now,
+  };
+}
+
+/** Stop a job short: failed, interrupted by a restart, or cancelled by the person. */
+export function jobStopped(
+  state: RunState,
+  stepId: string,
+  jobId: string,
+  status: Exclude<JobStatus, "running" | "done">,
+  note: string,
+  now: string,
+): RunState {
+  const job = ownJob(state, stepId, jobId);
+  return {
+    ...state,
+    jobs: { ...state.jobs, [stepId]: { ...job, status, note, finished: now } },
+    updated: now,
+  };
+}
+
+/** How each step shows: a completed card, the form, a job's card, or nothing yet. */
+export type StepView = "done" | "form" | "job" | "hidden";
 
 /** The display rule: the past as cards, the first incomplete step (or the one being edited) as a form. */
 export function view(
@@ -139,14 +219,13 @@ export function view(
   state: RunState,
   editing?: string,
 ): StepView[] {
-  const done = completed(definition, state);
   const formAt = editing && !state.finalized
     ? indexOf(definition, editing)
-    : definition.steps.findIndex((s) => !(s.id in done));
-  return definition.steps.map((_step, i) => {
-    if (formAt === -1) return "done";
-    if (i < formAt) return "done";
-    if (i === formAt) return state.finalized ? "hidden" : "form";
-    return "hidden";
+    : definition.steps.findIndex((s) => !isComplete(state, s.id));
+  return definition.steps.map((step, i) => {
+    if (formAt === -1 || i < formAt) return "done";
+    if (i > formAt) return "hidden";
+    if (state.finalized) return "hidden";
+    return !editing && step.id in state.steps && state.jobs[step.id] ? "job" : "form";
   });
 }

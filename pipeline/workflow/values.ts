@@ -4,7 +4,14 @@
  * checked, with one clear message per problem, shown next to the field.
  */
 
-import type { FieldSpec, FieldValue, StepSpec, StepValues } from "./define.ts";
+import {
+  fieldLabelOf,
+  type FieldSpec,
+  type FieldValue,
+  isRequiredField,
+  type StepSpec,
+  type StepValues,
+} from "./define.ts";
 
 /** The longest text accepted when a field sets no `maxLength`. */
 export const MAX_TEXT = 10_000;
@@ -21,8 +28,8 @@ export function parseStep(
   earlier: StepValues,
 ): { values: Record<string, FieldValue> } | { error: string } {
   const field = step.field;
-  const label = field.label ?? step.label;
-  const required = field.required ?? field.kind !== "checkbox";
+  const label = fieldLabelOf(step);
+  const required = isRequiredField(field);
   let value: FieldValue;
   const input = (raw ?? "").replace(/\r\n/g, "\n");
   if (field.kind === "checkbox") {

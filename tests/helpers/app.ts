@@ -5,11 +5,12 @@
  * with the headers a same-origin browser sends.
  */
 
+import { createRuntime, type Runtime } from "@/app/runtime.ts";
 import { type Config, testConfig } from "@/lib/config.ts";
 import type { Db } from "@/lib/db.ts";
 import { type Logger, silentLogger } from "@/lib/log.ts";
-import { createRuntime, type Runtime } from "@/lib/runtime.ts";
-import type { PluginEntry } from "@/lib/plugins.ts";
+import type { PluginEntry } from "@/pipeline/load.ts";
+import { CONTEXT_HEADER } from "@/web/context.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { ROUTES } from "@/routes/manifest.gen.ts";
 import { EMBEDDED } from "@/static/mod.ts";
@@ -20,7 +21,11 @@ export const ORIGIN = "http://localhost:5001";
 /** A runtime plus helpers to call it like a browser would. */
 export interface TestApp {
   runtime: Runtime;
-  /** A request with `Host: localhost:5001`; POSTs carry a same-origin `Origin`. */
+  /**
+   * A request with `Host: localhost:5001`; writes carry a same-origin
+   * `Origin` and, like a page that is up to date, the current context stamp
+   * (unless the headers already hold one).
+   */
   request(path: string, init?: RequestInit & { htmx?: boolean }): Promise<Response>;
   /** POST a form (same-origin, htmx unless `htmx: false`). */
   post(
@@ -51,8 +56,11 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     const headers = new Headers(init.headers);
     if (!headers.has("host")) headers.set("host", "localhost:5001");
     const method = (init.method ?? "GET").toUpperCase();
-    if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) {
-      headers.set("origin", ORIGIN);
+    if (method !== "GET" && method !== "HEAD") {
+      if (!headers.has("origin")) headers.set("origin", ORIGIN);
+      if (!headers.has(CONTEXT_HEADER)) {
+        headers.set(CONTEXT_HEADER, runtime.services().context.stamp());
+      }
     }
     if (init.htmx) headers.set("hx-request", "true");
     return await runtime.fetch(new Request(`http://localhost:5001${path}`, { ...init, headers }));
@@ -80,4 +88,12 @@ export function dump(db: Db): string {
   return JSON.stringify(
     tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]),
   );
+}
+
+/** The context stamp of a page from the Cardflow at `url`, as a browser tab would hold it. */
+export async function pageContext(url: string): Promise<string> {
+  const page = await (await fetch(`${url}/`)).text();
+  const stamp = page.match(/data-context="([^"]+)"/)?.[1];
+  if (!stamp) throw new Error(`no context stamp in the page at ${url}`);
+  return stamp;
 }

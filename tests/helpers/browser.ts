@@ -9,7 +9,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type Config, testConfig } from "@/lib/config.ts";
 import { silentLogger } from "@/lib/log.ts";
-import { type Server, startServer } from "@/lib/server.ts";
+import { type Server, startServer } from "@/app/server.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { ROUTES } from "@/routes/manifest.gen.ts";
 import { EMBEDDED } from "@/static/mod.ts";
@@ -86,6 +86,14 @@ export async function startTestServer(
     files: EMBEDDED,
   });
   return { server, dataDir };
+}
+
+/** The headers a same-origin page of `server` sends with a write: its origin and its context. */
+export function pageHeaders(server: Server): Record<string, string> {
+  return {
+    origin: server.url,
+    "x-cardflow-context": server.runtime.services().context.stamp(),
+  };
 }
 
 /** Register a browser test; `fn` gets a page on a freshly started server. */

@@ -22,22 +22,25 @@ export interface SpawnOptions {
   args?: string[];
   env?: Record<string, string>;
   cwd?: string;
+  /** The project to run (a copy made by {@linkcode copyProject}); this one by default. */
+  root?: string;
 }
 
 /** The command that runs Cardflow from source. */
 export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
+  const root = options.root ? options.root.replace(/\/?$/, "/") : ROOT;
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      `--config=${ROOT}deno.json`,
+      `--config=${root}deno.json`,
       "-P=cardflow",
-      `${ROOT}main.ts`,
+      `${root}main.ts`,
       "--log-level",
       "warn",
       ...(options.args ?? []),
     ],
     env: { NO_COLOR: "1", ...options.env },
-    cwd: options.cwd ?? ROOT,
+    cwd: options.cwd ?? root,
     stdout: "piped",
     stderr: "piped",
   });

@@ -14,14 +14,25 @@ export interface Frame {
 /** A connected client. */
 export interface WsClient {
   frames: Frame[];
+  /** Send a frame as a page does: htmx adds the page's headers, its context among them. */
   send(value: Record<string, unknown>): void;
   /** Resolve with the first frame (seen or future) that matches; reject after `ms`. */
   waitFor(match: (frame: Frame) => boolean, ms?: number): Promise<Frame>;
   close(): Promise<void>;
 }
 
-/** Connect to `url` (ws://...), optionally claiming an `origin`. */
-export function connect(url: string, origin?: string): Promise<WsClient> {
+/** Options for {@linkcode connect}. */
+export interface ConnectOptions {
+  /** The `Origin` to claim. */
+  origin?: string;
+  /** The context stamp of the page this socket belongs to (read when sending). */
+  context?: () => string;
+}
+
+/** Connect to `url` (ws://...) as a page would. */
+export function connect(url: string, options: ConnectOptions = {}): Promise<WsClient> {
+  const { origin, context } = options;
+  // Deno's WebSocket takes headers in its second argument, which its types do not say.
   const socket = new WebSocket(
     url,
     origin ? { headers: { origin } } as unknown as string[] : undefined,
@@ -39,7 +50,11 @@ export function connect(url: string, origin?: string): Promise<WsClient> {
     socket.onopen = () =>
       resolve({
         frames,
-        send: (value) => socket.send(JSON.stringify(value)),
+        send: (value) =>
+          socket.send(JSON.stringify({
+            ...value,
+            ...(context ? { headers: { "X-Cardflow-Context": context() } } : {}),
+          })),
         waitFor(match, ms = 5000) {
           return new Promise((done, fail) => {
             const check = () => {

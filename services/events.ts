@@ -1,0 +1,92 @@
+/**
+ * @module
+ * The services' vocabulary for the rest of Cardflow: the events they emit on
+ * the bus, and the CRUD operations buttons and the assistant ask for.
+ */
+
+import type { FieldValue } from "../pipeline/workflow/define.ts";
+
+/** The two databases a user switches between in the nav bar. */
+export type Environment = "development" | "production";
+
+/** Where a change came from. */
+export type Source = "ui" | "llm";
+
+/** Events on the in-process bus; emitting never blocks the emitter (see `lib/bus.ts`). */
+export interface ServiceEvents {
+  /** A workflow transition (workflow service → chat notes and commentary). */
+  pipeline: PipelineEvent;
+  /** A change to a CRUD app's records (CRUD service → chat, logs). */
+  crud: CrudEvent;
+}
+
+/** What a workflow transition tells the rest of the app. */
+export interface PipelineEvent {
+  workflow: string;
+  key: string;
+  operation:
+    | "start"
+    | "submit"
+    | "revert"
+    | "finalize"
+    | "unfinalize"
+    | "delete"
+    | "job-done"
+    | "job-failed";
+  step?: string;
+  values?: Record<string, FieldValue>;
+}
+
+/** The operations a CRUD app offers, to buttons and to the LLM alike. */
+export type CrudAction = "list" | "insert" | "update" | "delete" | "toggle" | "sort";
+
+/** One CRUD operation, as a button or the LLM asks for it. */
+export interface CrudOperation {
+  /** The app's slug, e.g. "tasks". */
+  app: string;
+  action: CrudAction;
+  /** The record, for update, delete and toggle. */
+  id?: number;
+  /** Field values, for insert and update. */
+  values?: Record<string, unknown>;
+  /** Every record id in the new order, for sort. */
+  order?: number[];
+  /**
+   * Only in an undo of a delete: the deleted record's id and place, so it
+   * comes back where it was. Never taken from the assistant.
+   */
+  restore?: { id: number; position?: number };
+}
+
+/** What a CRUD operation did. */
+export interface CrudOutcome {
+  /** One sentence for the chat or a notice: "Added task 'Buy milk' (#4)." */
+  message: string;
+  record?: Record<string, unknown>;
+  records?: Record<string, unknown>[];
+  /** The operation that reverses this one, if any. */
+  undo?: CrudOperation;
+}
+
+/** A change to a CRUD app's records. */
+export interface CrudEvent {
+  app: string;
+  action: Exclude<CrudAction, "list">;
+  id?: number;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  source: Source;
+}
+
+/** A CRUD app as the LLM's system prompt describes it. */
+export interface CrudAppInfo {
+  slug: string;
+  title: string;
+  description: string;
+  fields: { name: string; type: string; required: boolean; description?: string }[];
+  /** The boolean field `toggle` flips, if any. */
+  toggle?: string;
+  /** Whether records belong to the current profile. */
+  scoped: boolean;
+  llm?: string;
+}

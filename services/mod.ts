@@ -1,0 +1,167 @@
+/**
+ * @module
+ * The services layer: everything that owns Cardflow's data and its rules,
+ * built once per database from the validated plugin definitions, before any
+ * route or the chat exists. Routes, engines, the chat and the nav read and
+ * write only through it; below it sit the table layer and SQLite.
+ *
+ * Each build carries an `AbortSignal` that aborts when the database is
+ * switched away or closed: listeners and jobs of the old database stop on it.
+ */
+
+import type { Bus } from "../lib/bus.ts";
+import type { Db } from "../lib/db.ts";
+import type { Live } from "../lib/live.ts";
+import type { Logger } from "../lib/log.ts";
+import { createStore, type Store } from "../lib/store.ts";
+import { NotFoundError } from "../lib/errors.ts";
+import type { WorkflowDefinition } from "../pipeline/workflow/define.ts";
+import { keyProblem } from "../pipeline/workflow/keys.ts";
+import { type LoadedPlugin, pluginsOf } from "../pipeline/plugin.ts";
+import { type Context, createContext } from "./context.ts";
+import { type Conversation, createConversation } from "./conversation.ts";
+import { createCrudRegistry, type CrudRegistry } from "./crud/registry.ts";
+import { createCrudService, type CrudService } from "./crud/service.ts";
+import type { Environment, ServiceEvents } from "./events.ts";
+import { createProfiles, type Profiles } from "./profiles.ts";
+import { createRoles, type Roles } from "./roles.ts";
+import { createFiles } from "./workflows/files.ts";
+import { createRuns, type Runs } from "./workflows/runs.ts";
+import { createWorkflowService, type WorkflowService } from "./workflows/service.ts";
+
+/** What the services of one database are built from. */
+export interface ServicesOptions {
+  db: Db;
+  plugins: readonly LoadedPlugin[];
+  environment: Environment;
+  /** The data folder (uploads live under it), or ":memory:". */
+  dataDir: string;
+  /** Messages the conversation keeps, system message included. */
+  chatHistory: number;
+  bus: Bus<ServiceEvents>;
+  live: Live;
+  log: Logger;
+}
+
+/** The workflows of one database, by slug. */
+export interface Workflows {
+  all(): readonly WorkflowService[];
+  /** The workflow `slug`, or undefined. */
+  find(slug: string): WorkflowService | undefined;
+  /** Every run of every workflow (History). */
+  runs: Runs;
+  /** Delete the run `key` of any workflow; throws NotFoundError. */
+  remove(key: string): void;
+}
+
+/** The services of one database. */
+export interface Services {
+  readonly environment: Environment;
+  readonly plugins: readonly LoadedPlugin[];
+  /** Aborts when this database is switched away or closed. */
+  readonly signal: AbortSignal;
+  store: Store;
+  context: Context;
+  profiles: Profiles;
+  roles: Roles;
+  crud: CrudRegistry;
+  workflows: Workflows;
+  conversation: Conversation;
+  /** Tell every open page that the context changed (they reload or show a notice). */
+  announce(): void;
+  /** Abort `signal`: the database is being switched away or closed. */
+  retire(): void;
+}
+
+/**
+ * Build the services over `options.db`. Throws `PluginError` (naming the
+ * file) when a CRUD app's table cannot follow its definition.
+ */
+export function createServices(options: ServicesOptions): Services {
+  const { db, plugins, bus, live } = options;
+  const log = options.log.child("services");
+  const controller = new AbortController();
+  const store = createStore(db, { log: options.log.child("store") });
+  // The registry reads this list, which fills as each app's table is brought up to date.
+  const apps: CrudService[] = [];
+  const crud: CrudRegistry = createCrudRegistry(apps);
+  const registry = () => crud;
+  // Pages hear about this database's context once it exists; while it is being built there is none.
+  let ready = false;
+  const announce = () => {
+    if (!ready) return;
+    live.publish(
+      "context:changed",
+      JSON.stringify({ stamp: context.stamp(), text: context.describe() }),
+    );
+  };
+  const profiles = createProfiles(db, store, registry, announce);
+  const roles = createRoles(registry);
+
+  function changed(slug: string): void {
+    const holds = crud.get(slug).definition.holds;
+    if (holds === "profiles") {
+      profiles.invalidate();
+      profiles.ensureCurrent();
+    }
+    if (holds === "roles") roles.invalidate();
+    if (holds) live.publish("nav:changed");
+  }
+
+  for (const plugin of pluginsOf(plugins, "crud")) {
+    apps.push(createCrudService({
+      db,
+      store,
+      bus,
+      live,
+      log: options.log,
+      profileId: () => profiles.current().id,
+      changed,
+    }, plugin));
+  }
+  profiles.ensureCurrent();
+  const context: Context = createContext(store, options.environment, profiles);
+  ready = true;
+
+  const runs = createRuns(db, options.log.child("pipeline"));
+  const files = createFiles(options.dataDir);
+  const workflowServices = pluginsOf(plugins, "workflow").map((
+    plugin: LoadedPlugin<WorkflowDefinition>,
+  ) =>
+    createWorkflowService({
+      runs,
+      files,
+      bus,
+      log: options.log.child("pipeline"),
+      signal: controller.signal,
+      profileName: () => profiles.current().name,
+    }, plugin)
+  );
+  log.debug(`services built for the ${options.environment} database`);
+
+  return {
+    environment: options.environment,
+    plugins,
+    signal: controller.signal,
+    store,
+    context,
+    profiles,
+    roles,
+    crud,
+    workflows: {
+      all: () => workflowServices,
+      find: (slug) => workflowServices.find((w) => w.slug === slug),
+      runs,
+      remove(key) {
+        const problem = keyProblem(key);
+        if (problem) throw new NotFoundError("pipeline", key, problem);
+        const run = runs.get(key);
+        runs.delete(key);
+        bus.emit("pipeline", { workflow: run.workflow, key, operation: "delete" });
+      },
+    },
+    conversation: createConversation(db, options.chatHistory),
+    announce,
+    retire: () => controller.abort(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * @module
+ * Screenshots for looking at what a browser test built: each call writes the
+ * page in light and dark at 1400 and 800 px wide to `dist/screens/` (or
+ * `CARDFLOW_SCREENS`), named after the step, for a person to look at.
+ */
+
+import type { Page } from "playwright-core";
+
+const WIDTHS = [1400, 800];
+const SCHEMES = ["light", "dark"] as const;
+
+/** The folder screenshots go to. */
+export function screensDir(): string {
+  return Deno.env.get("CARDFLOW_SCREENS") ??
+    new URL("../../dist/screens/", import.meta.url).pathname;
+}
+
+/** Save `page` as `<name>-<scheme>-<width>.png` in every scheme and width, then restore it. */
+export async function screenshot(page: Page, name: string): Promise<string[]> {
+  const dir = screensDir();
+  await Deno.mkdir(dir, { recursive: true });
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  const files: string[] = [];
+  try {
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 900 });
+        const path = `${dir}/${name}-${scheme}-${width}.png`;
+        await page.screenshot({ path, fullPage: true, animations: "disabled" });
+        files.push(path);
+      }
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize(size);
+  }
+  return files;
+}

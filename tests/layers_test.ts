@@ -1,0 +1,132 @@
+/**
+ * The layers must stay visible in the tree: every import goes to the same
+ * floor or below, no two modules import each other (directly or around a
+ * loop), SQL is written only in the table layer and the services, and no
+ * value is forced through `as unknown as`.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Floors, lowest first; a module may import its own floor or any below. */
+const FLOORS: Record<string, number> = {
+  lib: 0,
+  components: 0,
+  static: 0,
+  pipeline: 1,
+  services: 2,
+  web: 3,
+  engines: 4,
+  chat: 4,
+  routes: 4,
+  app: 5,
+  plugins: 1,
+  "main.ts": 6,
+};
+
+function floorOf(file: string): string {
+  return file.split("/")[0]!;
+}
+
+function sources(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(ROOT + dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) found.push(...sources(path));
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith(".gen.ts")) found.push(path);
+  }
+  return found;
+}
+
+const FILES = [
+  ...Object.keys(FLOORS).filter((f) => !f.endsWith(".ts")).flatMap(sources),
+  "main.ts",
+];
+
+/** The project files `file` imports (relative or `@/`), normalised to root-relative paths. */
+function importsOf(file: string): string[] {
+  const text = Deno.readTextFileSync(ROOT + file);
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"/g)]
+    .map((m) => m[1]!);
+  const out: string[] = [];
+  for (const spec of specifiers) {
+    let path: string | undefined;
+    if (spec.startsWith("@/")) path = spec.slice(2);
+    else if (spec.startsWith(".")) {
+      path = new URL(spec, `file://${ROOT}${file}`).pathname.slice(ROOT.length);
+    }
+    if (path && /\.tsx?$/.test(path)) out.push(path);
+  }
+  return out;
+}
+
+Deno.test("every import goes to the same floor or below", () => {
+  const upward: string[] = [];
+  for (const file of FILES) {
+    const from = FLOORS[floorOf(file)] ?? FLOORS[file]!;
+    for (const target of importsOf(file)) {
+      const to = FLOORS[floorOf(target)] ?? FLOORS[target];
+      if (to === undefined) {
+        upward.push(`${file} imports ${target}, which is on no floor`);
+      } else if (to > from) {
+        upward.push(`${file} (floor ${from}) imports ${target} (floor ${to})`);
+      }
+    }
+  }
+  assert.deepEqual(upward, []);
+});
+
+Deno.test("lib/ is infrastructure: it imports nothing of the project outside lib/", () => {
+  const outside = sources("lib").flatMap((file) =>
+    importsOf(file).filter((t) => !t.startsWith("lib/")).map((t) => `${file} → ${t}`)
+  );
+  assert.deepEqual(outside, []);
+});
+
+Deno.test("no two modules import each other, directly or around a loop", () => {
+  const graph = new Map(FILES.map((f) => [f, importsOf(f)]));
+  const cycles: string[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (file: string, path: string[]) => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "visiting") {
+      cycles.push([...path.slice(path.indexOf(file)), file].join(" → "));
+      return;
+    }
+    state.set(file, "visiting");
+    for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+    state.set(file, "done");
+  };
+  for (const file of FILES) visit(file, []);
+  assert.deepEqual(cycles, []);
+});
+
+Deno.test("a plugin imports only the plugin API, components and libraries", () => {
+  const offenders = sources("plugins").filter((f) => !f.endsWith("manifest.gen.ts")).flatMap((
+    file,
+  ) =>
+    importsOf(file).filter((t) => t !== "pipeline/mod.ts" && !t.startsWith("components/"))
+      .map((t) => `${file} → ${t}`)
+  );
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("SQL is written only in the table layer and the services", () => {
+  const sql =
+    /\.(prepare|exec)\(\s*[`"']|[`"'](SELECT|INSERT INTO|DELETE FROM|UPDATE|PRAGMA|CREATE)\s/;
+  const allowed = (file: string) =>
+    file.startsWith("services/") ||
+    ["lib/db.ts", "lib/table.ts", "lib/store.ts"].includes(file) || file.startsWith("lib/backup");
+  const offenders = FILES.filter((file) =>
+    !allowed(file) && sql.test(Deno.readTextFileSync(ROOT + file))
+  );
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("no value is forced through `as unknown as`, and no JSON is searched with LIKE", () => {
+  const offenders = FILES.filter((file) => {
+    const text = Deno.readTextFileSync(ROOT + file);
+    return /as unknown as/.test(text) || /LIKE\s+'%"/.test(text);
+  });
+  assert.deepEqual(offenders, []);
+});
