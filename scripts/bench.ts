@@ -181,7 +181,7 @@ function populate(dataDir: string, runs: number, tasks: number): void {
   });
   db.exec("BEGIN");
   const run = db.prepare(
-    "INSERT INTO pipeline (key, workflow, state, created, updated, version) VALUES (?, 'hello', ?, ?, ?, 2)",
+    "INSERT INTO pipeline (key, workflow, state, created, updated, version, format, running) VALUES (?, 'hello', ?, ?, ?, 2, 2, 0)",
   );
   for (let i = 0; i < runs; i++) run.run(`bulk-${i}`, state, now, now);
   const task = db.prepare(

@@ -259,9 +259,7 @@ Deno.test("bad input gets a clear message with the right status and leaves the r
 Deno.test("a key of another workflow is refused on the landing card", async () => {
   const app = testApp();
   try {
-    app.runtime.db().prepare(
-      "INSERT INTO pipeline VALUES ('other', 'showcase', '{}', 'x', 'x', 1)",
-    ).run();
+    app.runtime.services().workflows.find("showcase")!.start("other", "ui");
     const res = await app.post("/hello/start", { key: "other" });
     assert.equal(res.status, 409);
     assert.match(await res.text(), /belongs to another workflow/);

@@ -21,10 +21,22 @@ const SCHEMA = {
   created: "text",
   updated: "text",
   version: "int",
+  /** The state's format, so runs to upgrade are found by index, not by reading every blob. */
+  format: "int",
+  /** 1 while a job of the run is running, so interrupted jobs are found the same way. */
+  running: "int",
 } as const;
 
 /** A stored run. */
-export type Run = Omit<Row<typeof SCHEMA>, "state"> & { state: RunState };
+export type Run = Omit<Row<typeof SCHEMA>, "state" | "format" | "running"> & { state: RunState };
+
+/** The indexed columns that follow a state. */
+function columnsOf(state: RunState): { format: number; running: number } {
+  return {
+    format: state.format,
+    running: Object.values(state.jobs).some((j) => j.status === "running") ? 1 : 0,
+  };
+}
 
 /** The message a stale write gets. */
 export const STALE =
@@ -67,15 +79,16 @@ export function createRuns(db: Db, log?: Logger): Runs {
   const table = defineTable(db, "pipeline", SCHEMA, {
     pk: "key",
     log,
-    indexes: [["workflow"], ["updated"]],
+    // Rows written before these columns existed are format 1 with no running job.
+    defaults: { format: 1, running: 0 },
+    indexes: [["workflow"], ["updated"], ["format"], ["workflow", "running"]],
   });
   const upgraded = upgradeAll(db, log);
   if (upgraded > 0) log?.info(`upgraded ${upgraded} runs to state format ${STATE_FORMAT}`);
-  const asRun = (row: Row<typeof SCHEMA>): Run => ({ ...row, state: upgradeState(row.state) });
-  const running = db.prepare(
-    `SELECT key FROM pipeline WHERE workflow = ? AND EXISTS
-       (SELECT 1 FROM json_each(state, '$.jobs') WHERE json_extract(value, '$.status') = 'running')`,
-  );
+  const asRun = ({ format: _f, running: _r, ...row }: Row<typeof SCHEMA>): Run => ({
+    ...row,
+    state: upgradeState(row.state),
+  });
 
   const runs: Runs = {
     find(key) {
@@ -99,6 +112,7 @@ export function createRuns(db: Db, log?: Logger): Runs {
           created: state.created,
           updated: state.updated,
           version: 1,
+          ...columnsOf(state),
         }));
       });
     },
@@ -111,6 +125,7 @@ export function createRuns(db: Db, log?: Logger): Runs {
           state,
           updated: state.updated,
           version: bump ? run.version + 1 : run.version,
+          ...columnsOf(state),
         }));
       });
     },
@@ -118,7 +133,7 @@ export function createRuns(db: Db, log?: Logger): Runs {
       transaction(db, () => table.delete(key));
     },
     withRunningJob(workflow) {
-      return (running.all(workflow) as { key: string }[]).map((r) => runs.get(r.key));
+      return table.list({ where: { workflow, running: 1 } }).map(asRun);
     },
   };
   return runs;
@@ -126,16 +141,19 @@ export function createRuns(db: Db, log?: Logger): Runs {
 
 /** Upgrade every run stored in an older state format, in one transaction; how many were. */
 function upgradeAll(db: Db, log?: Logger): number {
-  const old = db.prepare(
-    `SELECT key, state FROM pipeline WHERE json_extract(state, '$.format') IS NOT ${STATE_FORMAT}`,
-  ).all() as { key: string; state: string }[];
+  const old = db.prepare(`SELECT key, state FROM pipeline WHERE format < ${STATE_FORMAT}`)
+    .all() as { key: string; state: string }[];
   if (old.length === 0) return 0;
-  const write = db.prepare("UPDATE pipeline SET state = ? WHERE key = ?");
+  const write = db.prepare(
+    "UPDATE pipeline SET state = ?, format = ?, running = ? WHERE key = ?",
+  );
   return transaction(db, () => {
     let count = 0;
     for (const row of old) {
       try {
-        write.run(JSON.stringify(upgradeState(JSON.parse(row.state))), row.key);
+        const state = upgradeState(JSON.parse(row.state));
+        const { format, running } = columnsOf(state);
+        write.run(JSON.stringify(state), format, running, row.key);
         count++;
       } catch (error) {
         // A run nobody can read stays as it was; its page says so instead of failing start-up.
