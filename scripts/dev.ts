@@ -13,7 +13,20 @@
 import { generate } from "./manifest.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const WATCHED = ["main.ts", "lib", "routes", "pipeline", "plugins", "components", "static"];
+const WATCHED = [
+  "main.ts",
+  "lib",
+  "pipeline",
+  "services",
+  "web",
+  "engines",
+  "chat",
+  "routes",
+  "app",
+  "plugins",
+  "components",
+  "static",
+];
 const IGNORED = [
   /\.swp$/,
   /~$/,

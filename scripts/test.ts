@@ -13,7 +13,7 @@ const command = new Deno.Command(Deno.execPath(), {
     "test",
     "-A",
     ...flags,
-    ...(paths.length ? paths : ["--doc", "lib/", "pipeline/", "tests/"]),
+    ...(paths.length ? paths : ["--doc", "lib/", "pipeline/", "services/", "tests/"]),
   ],
   stdout: "piped",
   stderr: "inherit",
