@@ -105,7 +105,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const bootId = crypto.randomUUID();
   const llm: Llm = options.llm ??
-    createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs });
+    createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") });
   const stopper = new AbortController();
   let current = readEnvironment(config.dataDir);
   let now: Build;

@@ -238,6 +238,7 @@ export function createChatHub(deps: HubDeps): ChatHub {
             calls.push(chunk.tool);
             continue;
           }
+          if ("done" in chunk) continue;
           content += chunk.text;
           send({
             target: `#msg-${answer.id} .body`,

@@ -15,9 +15,17 @@ import { ChatLog, Formatted } from "../components/chat.tsx";
 import { readForm, text } from "../lib/form.ts";
 import type { Deps } from "../web/deps.ts";
 import { html, render } from "../web/shell.tsx";
+import { type ModelInfo, sameModel } from "../lib/llm.ts";
 import type { ChatHub } from "./hub.tsx";
 
 const ROLES = ["system", "user", "assistant", "note", "operation", "error"];
+
+/** "llama3.2:latest · 3.2B llama · 2.0 GB": the name, then what the server told about it. */
+function modelLabel(m: ModelInfo): string {
+  const kind = [m.parameterSize, m.family].filter(Boolean).join(" ");
+  const size = m.size ? `${(m.size / 1e9).toFixed(1)} GB` : "";
+  return [m.name, kind, size].filter(Boolean).join(" · ");
+}
 
 /** Chat routes, under `/chat`. */
 export function chatRoutes(deps: Deps, hub: ChatHub): Hono {
@@ -80,7 +88,7 @@ export function chatRoutes(deps: Deps, hub: ChatHub): Hono {
     })
     .get("/log", (c) => html(c, <ChatLog messages={hub.recent()} />))
     .get("/status", async (c) => {
-      let models: string[] = [];
+      let models: ModelInfo[] = [];
       let problem: string | undefined;
       try {
         models = await hub.llm.models();
@@ -88,7 +96,9 @@ export function chatRoutes(deps: Deps, hub: ChatHub): Hono {
         problem = (error as Error).message;
       }
       const model = hub.model();
-      const ok = !problem && models.includes(model);
+      // `llama3.2` and `llama3.2:latest` are one model to Ollama, so they are one here.
+      const listed = models.some((m) => sameModel(m.name, model));
+      const ok = !problem && listed;
       const title = problem ??
         (ok ? `Ollama at ${hub.llm.host} is answering` : `The model "${model}" is not pulled`);
       return html(
@@ -108,8 +118,8 @@ export function chatRoutes(deps: Deps, hub: ChatHub): Hono {
             aria-label="Model"
             title={title}
           >
-            {[...new Set([model, ...models])].map((m) => (
-              <option value={m} selected={m === model}>{m}</option>
+            {[...(listed ? [] : [{ name: model }]), ...models].map((m) => (
+              <option value={m.name} selected={sameModel(m.name, model)}>{modelLabel(m)}</option>
             ))}
           </select>
           <label class="check" title="After each workflow step, the assistant adds a short comment">

@@ -1,150 +1,109 @@
 /**
  * @module
- * The local LLM through `npm:ollama`: streaming chat with a stall timeout and
- * an abort signal, the model list, and a health check. Every failure becomes
- * an {@linkcode LlmError} whose message tells a person what to do.
+ * The local LLM: streaming chat with tool calls, a stall timeout and an
+ * abort signal, the model list and a health check, over Ollama's own API or
+ * any OpenAI-compatible server. Every failure is an {@linkcode LlmError}
+ * with a `kind` and a message that tells a person what to do; warnings go to
+ * the logger passed in, never to the console.
+ *
+ * @example
+ * ```ts ignore
+ * const llm = createLlm({ host: "http://127.0.0.1:11434", log });
+ * for await (const chunk of llm.chat("llama3.2", [{ role: "user", content: "Hi" }])) {
+ *   if ("text" in chunk) show(chunk.text);
+ * }
+ * ```
  */
 
-import { Ollama } from "ollama";
+import { type Logger, silentLogger } from "./log.ts";
+import { createOllamaLlm } from "./llm_ollama.ts";
+import { createOpenAiLlm } from "./llm_openai.ts";
+import type { Llm } from "./llm_types.ts";
 
-/** One message of a conversation, as Ollama takes it. */
-export interface LlmMessage {
-  role: "system" | "user" | "assistant" | "tool";
-  content: string;
+export { LlmError, type LlmErrorKind } from "./llm_error.ts";
+export { normalizeModel, sameModel } from "./llm_names.ts";
+export type {
+  ChatOptions,
+  Chunk,
+  DoneInfo,
+  Llm,
+  LlmApi,
+  LlmMessage,
+  ModelInfo,
+  ToolCall,
+  ToolSpec,
+} from "./llm_types.ts";
+
+/** Defaults for {@linkcode LlmOptions}. */
+export const LLM_DEFAULTS = {
+  api: "ollama",
+  /** Stop an answer that sends nothing for this long, in ms. */
+  stallMs: 30_000,
+  /** Wait this long for an answer to begin: loading a large model takes minutes. */
+  startMs: 300_000,
+  /** Give up on the model list after this long, in ms (the status light asks often). */
+  listTimeoutMs: 5_000,
+  /** Server error text is cut to this many characters. */
+  maxErrorChars: 300,
+  /** A streamed line longer than this is refused rather than buffered. */
+  maxLineChars: 8 * 1024 * 1024,
+  /** Ask OpenAI-compatible servers for token counts (`stream_options.include_usage`). */
+  streamUsage: true,
+} as const;
+
+/** Options both backends take. */
+interface CommonOptions {
+  stallMs?: number;
+  startMs?: number;
+  listTimeoutMs?: number;
+  maxErrorChars?: number;
+  maxLineChars?: number;
+  /** Where warnings go (an unreadable line, say); silent when omitted. */
+  log?: Logger;
 }
 
-/** A tool call the model made (Ollama's function calling). */
-export interface ToolCall {
-  name: string;
-  arguments: unknown;
+/** An Ollama server, spoken to through its own API. */
+export interface OllamaOptions extends CommonOptions {
+  api?: "ollama";
+  /** For example `http://127.0.0.1:11434`; `127.0.0.1:11434` works too. */
+  host: string;
 }
 
-/** A piece of a streamed answer. */
-export type Chunk = { text: string } | { tool: ToolCall };
-
-/** A tool the model may call, in Ollama's JSON-schema form. */
-export interface ToolSpec {
-  type: "function";
-  function: { name: string; description: string; parameters: Record<string, unknown> };
-}
-
-/** Why an answer failed, in words for the chat. */
-export class LlmError extends Error {
-  override name = "LlmError";
-}
-
-/** What the rest of Cardflow uses. */
-export interface Llm {
-  readonly host: string;
-  /** Stream an answer; throws {@linkcode LlmError}. */
-  chat(
-    model: string,
-    messages: LlmMessage[],
-    options?: { signal?: AbortSignal; tools?: ToolSpec[] },
-  ): AsyncIterable<Chunk>;
-  /** Names of the models the server has. */
-  models(): Promise<string[]>;
-  /** Whether the server answers. */
-  healthy(): Promise<boolean>;
+/** An OpenAI-compatible server. */
+export interface OpenAiOptions extends CommonOptions {
+  api: "openai";
+  /** The base URL the paths hang off, usually ending in `/v1`. */
+  url: string;
+  /** Sent as `Authorization: Bearer`; local servers usually need none. */
+  apiKey?: string;
+  streamUsage?: boolean;
 }
 
 /** Options for {@linkcode createLlm}. */
-export interface LlmOptions {
-  host: string;
-  /** Stop an answer that sends nothing for this long, in ms. */
-  stallMs: number;
+export type LlmOptions = OllamaOptions | OpenAiOptions;
+
+function baseUrl(address: string): string {
+  const withScheme = /^https?:\/\//i.test(address) ? address : `http://${address}`;
+  return withScheme.replace(/\/+$/, "");
 }
 
-function explain(error: unknown, host: string, model: string): LlmError {
-  if (error instanceof LlmError) return error;
-  const e = error as { name?: string; message?: string; status_code?: number };
-  const message = e.message ?? String(error);
-  if (e.name === "AbortError") return new LlmError("Stopped.");
-  if (e.status_code === 404 || /not found/i.test(message) && /model/i.test(message)) {
-    return new LlmError(
-      `The model "${model}" is not on the Ollama server. Pull it with: ollama pull ${model}`,
-    );
-  }
-  if (e.status_code) {
-    return new LlmError(`Ollama answered with an error (${e.status_code}): ${message}`);
-  }
-  if (/did not receive done/i.test(message)) {
-    return new LlmError(
-      "The answer was cut off: Ollama closed the stream early or sent something unreadable.",
-    );
-  }
-  if (error instanceof SyntaxError || /JSON/i.test(message)) {
-    return new LlmError("Ollama sent something Cardflow could not read; the answer stopped there.");
-  }
-  return new LlmError(
-    `Ollama is not answering at ${host}. Is it running? (start it with: ollama serve)`,
-  );
-}
-
-/** Connect to the Ollama server at `options.host`. */
+/** Connect to the server `options` describe (nothing is sent until the first call). */
 export function createLlm(options: LlmOptions): Llm {
-  const client = new Ollama({ host: options.host });
-  return {
-    host: options.host,
-    async *chat(model, messages, { signal, tools } = {}) {
-      let stream;
-      try {
-        stream = await client.chat({ model, messages, stream: true, tools });
-      } catch (error) {
-        throw explain(error, options.host, model);
-      }
-      const onAbort = () => stream.abort();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const iterator = stream[Symbol.asyncIterator]();
-      try {
-        while (true) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const stalled = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              stream.abort();
-              reject(
-                new LlmError(
-                  `Ollama stopped sending for ${
-                    Math.round(options.stallMs / 1000)
-                  } s; the answer was stopped.`,
-                ),
-              );
-            }, options.stallMs);
-          });
-          let step;
-          try {
-            step = await Promise.race([iterator.next(), stalled]);
-          } finally {
-            clearTimeout(timer);
-          }
-          if (step.done) return;
-          const part = step.value;
-          if (part.message?.content) yield { text: part.message.content };
-          for (const call of part.message?.tool_calls ?? []) {
-            yield { tool: { name: call.function.name, arguments: call.function.arguments } };
-          }
-        }
-      } catch (error) {
-        if (signal?.aborted) throw new LlmError("Stopped.");
-        throw explain(error, options.host, model);
-      } finally {
-        signal?.removeEventListener("abort", onAbort);
-      }
-    },
-    async models() {
-      try {
-        return (await client.list()).models.map((m) => m.name).sort();
-      } catch (error) {
-        throw explain(error, options.host, "");
-      }
-    },
-    async healthy() {
-      try {
-        await client.list();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+  const common = {
+    stallMs: options.stallMs ?? LLM_DEFAULTS.stallMs,
+    startMs: options.startMs ?? LLM_DEFAULTS.startMs,
+    listTimeoutMs: options.listTimeoutMs ?? LLM_DEFAULTS.listTimeoutMs,
+    maxErrorChars: options.maxErrorChars ?? LLM_DEFAULTS.maxErrorChars,
+    maxLineChars: options.maxLineChars ?? LLM_DEFAULTS.maxLineChars,
+    log: options.log ?? silentLogger(),
   };
+  if (options.api === "openai") {
+    return createOpenAiLlm({
+      ...common,
+      url: baseUrl(options.url),
+      apiKey: options.apiKey,
+      streamUsage: options.streamUsage ?? LLM_DEFAULTS.streamUsage,
+    });
+  }
+  return createOllamaLlm({ ...common, url: baseUrl(options.host), streamUsage: false });
 }
