@@ -124,7 +124,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       log.info(`switched to the ${to} database at ${databasePath(config.dataDir, to)}`);
       retire(old);
-      now.services.announce();
+      now.services.announce("switch");
     },
     async resetDevelopment() {
       if (current !== "development") throw new Error("only development can be reset");
@@ -138,7 +138,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       now = build("development");
       log.info("reset the development database");
-      now.services.announce();
+      now.services.announce("reset");
     },
     restore(path) {
       const target = databasePath(config.dataDir, current);
@@ -157,7 +157,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         now = build(current);
       }
       now.services.context.renew();
-      now.services.announce();
+      now.services.announce("restore");
       return Promise.resolve();
     },
     backup() {

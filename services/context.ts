@@ -15,6 +15,9 @@ export class ContextError extends Error {
   override name = "ContextError";
 }
 
+/** What changed the context: a switch of database, a reset, a restore, another profile. */
+export type ContextChange = "switch" | "reset" | "restore" | "profile";
+
 /** The context of one database. */
 export interface Context {
   readonly environment: Environment;
@@ -24,6 +27,8 @@ export interface Context {
   check(stamp: string | null | undefined): void;
   /** "Development · profile Ada", for notices. */
   describe(): string;
+  /** One sentence for pages that still show the old context: what happened, elsewhere. */
+  explain(change: ContextChange): string;
   /** Give the database a new incarnation (after a restore). */
   renew(): void;
 }
@@ -80,6 +85,22 @@ export function createContext(
       }
     },
     describe: () => `${NAMES[environment]} · profile ${profile.current().name}`,
+    explain(change) {
+      const where = "in another tab or window";
+      const name = profile.current().name;
+      switch (change) {
+        case "switch":
+          return `Cardflow switched to the ${
+            NAMES[environment]
+          } database (profile “${name}”) ${where}.`;
+        case "reset":
+          return `The ${NAMES[environment]} database was reset ${where}.`;
+        case "restore":
+          return `A backup was restored into the ${NAMES[environment]} database ${where}.`;
+        case "profile":
+          return `The current profile is now “${name}” (chosen ${where}).`;
+      }
+    },
     renew: () => store.set(INSTANCE_KEY, crypto.randomUUID().slice(0, 8)),
   };
 }

@@ -18,7 +18,7 @@ import { NotFoundError } from "../lib/errors.ts";
 import type { WorkflowDefinition } from "../pipeline/workflow/define.ts";
 import { keyProblem } from "../pipeline/workflow/keys.ts";
 import { type LoadedPlugin, pluginsOf } from "../pipeline/plugin.ts";
-import { type Context, createContext } from "./context.ts";
+import { type Context, type ContextChange, createContext } from "./context.ts";
 import { type Conversation, createConversation } from "./conversation.ts";
 import { createCrudRegistry, type CrudRegistry } from "./crud/registry.ts";
 import { createCrudService, type CrudService } from "./crud/service.ts";
@@ -67,8 +67,8 @@ export interface Services {
   crud: CrudRegistry;
   workflows: Workflows;
   conversation: Conversation;
-  /** Tell every open page that the context changed (they reload or show a notice). */
-  announce(): void;
+  /** Tell every open page that the context changed and why (they show a notice). */
+  announce(reason: ContextChange): void;
   /** Abort `signal`: the database is being switched away or closed. */
   retire(): void;
 }
@@ -88,14 +88,14 @@ export function createServices(options: ServicesOptions): Services {
   const registry = () => crud;
   // Pages hear about this database's context once it exists; while it is being built there is none.
   let ready = false;
-  const announce = () => {
+  const announce = (reason: ContextChange) => {
     if (!ready) return;
     live.publish(
       "context:changed",
-      JSON.stringify({ stamp: context.stamp(), text: context.describe() }),
+      JSON.stringify({ stamp: context.stamp(), text: context.explain(reason) }),
     );
   };
-  const profiles = createProfiles(db, store, registry, announce);
+  const profiles = createProfiles(db, store, registry, () => announce("profile"));
   const roles = createRoles(registry);
 
   function changed(slug: string): void {

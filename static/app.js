@@ -64,8 +64,8 @@
       document.body.prepend(bar);
     }
     const words = document.createElement("span");
-    words.textContent = `Cardflow now shows ${text} (changed in another tab or window). ` +
-      "This page still shows what was there before, so nothing you do here is saved.";
+    words.textContent = `${text} This page still shows what was there before, ` +
+      "so nothing you do here is saved.";
     const button = document.createElement("button");
     button.type = "button";
     button.dataset.action = "reload";

@@ -119,7 +119,7 @@ Deno.test("open pages are told when the context or the nav changes", async () =>
     assert.ok(changed, "choosing a profile tells every page");
     assert.deepEqual(JSON.parse(changed.data), {
       stamp: app.runtime.services().context.stamp(),
-      text: "Development · profile Acme",
+      text: "The current profile is now “Acme” (chosen in another tab or window).",
     });
     events.length = 0;
     await app.post("/roles/3/toggle", {});

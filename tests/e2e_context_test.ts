@@ -31,7 +31,10 @@ browserTest(
     await page.locator("#environment .badge", { hasText: "Production" }).waitFor();
     const notice = other.locator("#stale");
     await notice.waitFor({ timeout: 5000 });
-    assert.match(await notice.innerText(), /now shows Production · profile Default/);
+    assert.match(
+      await notice.innerText(),
+      /Cardflow switched to the Production database \(profile “Default”\) in another tab/,
+    );
     await screenshot(other, "stale-tab");
     await typeTask(other, "Typed in the stale tab");
     await other.locator("#flash", { hasText: "Cardflow now uses Production" }).waitFor();
@@ -64,11 +67,47 @@ browserTest(
       name: "Use",
     }).click();
     await page.locator("#profile-menu strong", { hasText: "Acme" }).waitFor();
-    await other.locator("#stale", { hasText: "profile Acme" }).waitFor({ timeout: 5000 });
+    await other.locator("#stale", { hasText: "The current profile is now “Acme”" }).waitFor({
+      timeout: 5000,
+    });
     await typeTask(other, "Meant for Default");
     await other.locator("#flash", { hasText: "the current profile is now “Acme”" }).waitFor();
     assert.equal(stored("Meant for Default"), 0);
     assert.deepEqual(errors, []);
+  },
+);
+
+browserTest(
+  "two tabs: a reset or a restore in one shows in the other, and the stale tab's write is refused",
+  async ({ page, url, newPage, server }) => {
+    const other = await newPage();
+    const stored = (name: string) =>
+      Number(
+        (server.runtime.db().prepare("SELECT COUNT(*) AS n FROM tasks WHERE name = ?").get(
+          name,
+        ) as { n: number }).n,
+      );
+    await page.goto(url + "/backups");
+    await page.getByRole("button", { name: /Back up the development database now/ }).click();
+    await page.locator("#backups .notice", { hasText: "Saved" }).waitFor();
+    await other.goto(url + "/tasks");
+    await other.locator("#tasks-list").waitFor();
+
+    await page.getByRole("button", { name: "Restore" }).first().click();
+    await other.locator("#stale", { hasText: "A backup was restored" }).waitFor({ timeout: 5000 });
+    await typeTask(other, "After the restore");
+    await other.locator("#flash", { hasText: "reset or restored since this page was opened" })
+      .waitFor();
+    assert.equal(stored("After the restore"), 0);
+
+    await other.reload();
+    await other.locator("#tasks-list").waitFor();
+    await page.goto(url + "/tasks");
+    await page.getByRole("button", { name: "Reset" }).click();
+    await other.locator("#stale", { hasText: "was reset" }).waitFor({ timeout: 5000 });
+    await typeTask(other, "After the reset");
+    await other.locator("#flash", { hasText: "reset or restored" }).waitFor();
+    assert.equal(stored("After the reset"), 0);
   },
 );
 
