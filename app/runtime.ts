@@ -104,8 +104,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     live: config.dev ? { dir: "static", names: [...(options.liveFiles ?? [])] } : undefined,
   });
   const bootId = crypto.randomUUID();
-  const llm: Llm = options.llm ??
-    createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") });
+  const llm: Llm = options.llm ?? (config.llmApi === "openai"
+    ? createLlm({
+      api: "openai",
+      url: config.llmUrl!,
+      apiKey: config.llmKey,
+      stallMs: config.llmStallMs,
+      log: log.child("llm"),
+    })
+    : createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") }));
   const stopper = new AbortController();
   let current = readEnvironment(config.dataDir);
   let now: Build;

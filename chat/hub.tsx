@@ -1,34 +1,31 @@
 /**
  * @module
- * The chat hub: the open sockets, the conversation and the one answer being
- * streamed. A message from any page is answered token by token on every page
- * (the original design's broadcast); the model may ask for CRUD operations through the
- * `crud` tool, which run through the CRUD services after validation and can be
- * undone; workflow events become short notes. Failures become messages.
+ * The chat hub of one database: the open sockets, the current profile's
+ * conversation and the one answer being streamed. A message from any page is
+ * answered on every page (the original design's broadcast); the tool loop
+ * runs only for a message a person sent (`chat/answer.ts`), commentary and
+ * Poke get no tools. Workflow events become notes, folded per run. Every
+ * change the assistant made can be undone, one at a time or all of an answer
+ * at once; deleting and finalizing wait for Apply.
  */
 
-import { Message, type MessageView } from "../components/chat.tsx";
+import { EmptyHint, Message, type MessageView } from "../components/chat.tsx";
+import { Markdown } from "../components/markdown.tsx";
+import type { Bus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
-import { NotFoundError } from "../lib/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../lib/errors.ts";
 import { escapeHtml } from "../lib/html.ts";
-import { type Llm, LlmError, type LlmMessage, type ToolCall } from "../lib/llm.ts";
+import type { Llm } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
-import type { ChatMessage, Conversation } from "../services/conversation.ts";
-import type { CrudOperation } from "../services/events.ts";
-import type { Services } from "../services/mod.ts";
 import { isKind } from "../pipeline/plugin.ts";
 import { ContextError } from "../services/context.ts";
-import type { Bus } from "../lib/bus.ts";
-import type { ServiceEvents } from "../services/events.ts";
-import { crudTool, systemPrompt } from "./prompt.ts";
-
-/** How a question reaches the model. */
-export interface AskOptions {
-  /** Send the text to the model only and show this note instead (poke). */
-  shown?: string;
-  /** Model commentary: no message of the person's, and failures are logged, not shown. */
-  quiet?: boolean;
-}
+import type { ChatMessage, Conversation, MessageMeta, Role } from "../services/conversation.ts";
+import type { Operation, ServiceEvents } from "../services/events.ts";
+import type { Services } from "../services/mod.ts";
+import { type AnswerLimits, runAnswer } from "./answer.ts";
+import { composeMessages, describePage } from "./context.ts";
+import { systemPrompt } from "./prompt.ts";
+import { combineUndo, runTool, toolSpecs } from "./tools.ts";
 
 /** Anything that can receive text frames: a WebSocket, or a test double. */
 export interface ChatSocket {
@@ -37,11 +34,18 @@ export interface ChatSocket {
   close?(code: number, reason: string): void;
 }
 
-/** What routes and the shell use. */
+/** What a page sent with its message. */
+export interface Asker {
+  /** The socket it came from (refusals go there alone). */
+  from?: ChatSocket;
+  /** The URL of the page the person is on. */
+  page?: string;
+}
+
+/** What routes and the socket use. */
 export interface ChatHub {
-  readonly history: Conversation;
-  /** The LLM this hub talks to. */
   readonly llm: Llm;
+  readonly conversation: Conversation;
   join(socket: ChatSocket): () => void;
   /**
    * Handle a frame from a page: `{message}` to ask, `{action: "stop"}` to
@@ -49,69 +53,35 @@ export interface ChatHub {
    * its socket alone, and changes nothing.
    */
   receive(data: string, from?: ChatSocket): Promise<void>;
-  /** Ask the model; resolves when the answer is complete (or failed). */
-  ask(text: string, options?: AskOptions): Promise<void>;
-  stop(): boolean;
+  /** A person's message: stored, shown on every page, answered with tools. */
+  ask(text: string, asker?: Asker): Promise<void>;
+  /** A nudge about the page the person is on (no tools). */
   poke(where: string): Promise<void>;
-  undo(messageId: number): string;
+  stop(): boolean;
+  /** Undo what message `id` reports (a summary undoes the whole answer). */
+  undo(id: number): string;
+  /** Run the operation proposal `id` waits for. */
+  apply(id: number): string;
+  dismiss(id: number): void;
+  remove(id: number): void;
+  /**
+   * Replace the person's message `id` and everything after it, and answer
+   * again. Refusals throw at once; the promise is the answer.
+   */
+  edit(id: number, text: string, asker?: Asker): Promise<void>;
+  /** Answer the last question again in place of the last answer (refusals throw at once). */
+  regenerate(asker?: Asker): Promise<void>;
   clear(): void;
-  recent(): MessageView[];
+  /** The newest messages of the current profile (before `before`), and whether there are older. */
+  page(before?: number): { messages: MessageView[]; earlier?: number };
+  view(id: number): MessageView | undefined;
   model(): string;
   setModel(name: string): void;
   sockets(): number;
   busy(): boolean;
 }
 
-function view(m: ChatMessage): MessageView {
-  return {
-    id: m.id,
-    role: m.role,
-    content: m.content,
-    undoable: m.role === "operation" && m.undo !== null,
-  };
-}
-
-/** Turn a tool call into a CRUD operation, or explain what is wrong with it. */
-export function toOperation(call: ToolCall): CrudOperation {
-  if (call.name !== "crud") throw new Error(`there is no tool called "${call.name}"`);
-  let args = call.arguments;
-  if (typeof args === "string") {
-    try {
-      args = JSON.parse(args);
-    } catch {
-      throw new Error("its arguments were not valid JSON");
-    }
-  }
-  if (!args || typeof args !== "object" || Array.isArray(args)) {
-    throw new Error("its arguments were not an object");
-  }
-  const a = args as Record<string, unknown>;
-  if (typeof a.app !== "string" || typeof a.action !== "string") {
-    throw new Error("it needs an app and an action");
-  }
-  const op: CrudOperation = { app: a.app, action: a.action as CrudOperation["action"] };
-  if (a.id !== undefined) {
-    if (typeof a.id !== "number" || !Number.isSafeInteger(a.id)) {
-      throw new Error("id must be a whole number");
-    }
-    op.id = a.id;
-  }
-  if (a.values !== undefined) {
-    if (!a.values || typeof a.values !== "object" || Array.isArray(a.values)) {
-      throw new Error("values must be an object");
-    }
-    op.values = a.values as Record<string, unknown>;
-  }
-  if (a.order !== undefined) {
-    if (!Array.isArray(a.order) || !a.order.every((n) => Number.isSafeInteger(n))) {
-      throw new Error("order must be a list of whole numbers");
-    }
-    op.order = a.order as number[];
-  }
-  return op;
-}
-
-/** What the hub of one database needs. */
+/** Options of the hub. */
 export interface HubDeps {
   config: Config;
   log: Logger;
@@ -120,20 +90,33 @@ export interface HubDeps {
   llm: Llm;
   /** Aborts when the server stops. */
   signal: AbortSignal;
+  /** Bounds on each answer (tests tighten them). */
+  limits?: Partial<AnswerLimits>;
 }
+
+/** How many messages a page loads at first; older ones come on request. */
+export const PAGE_MESSAGES = 50;
+
+/** The longest message a person may send. */
+export const MAX_QUESTION = 8000;
+
+/** Re-render a streaming answer's Markdown at most this often. */
+const RENDER_EVERY_MS = 400;
 
 /** Create the hub of one database. */
 export function createChatHub(deps: HubDeps): ChatHub {
   const { services, llm } = deps;
   const log = deps.log.child("chat");
-  const history = services.conversation;
-  history.setSystem(systemPrompt(services.plugins, services.crud.assistantApps()));
+  const conversation = services.conversation;
+  const system = systemPrompt(services.plugins, services.crud.assistantApps());
+  conversation.setSystem(system);
   const sockets = new Set<ChatSocket>();
   let current: AbortController | undefined;
+  const profile = () => services.profiles.current().id ?? 0;
 
-  function send(frame: { target: string; swap: string; content: string }): void {
+  function send(frame: { target: string; swap: string; content: string }, only?: ChatSocket) {
     const data = JSON.stringify(frame);
-    for (const socket of sockets) {
+    for (const socket of only ? [only] : sockets) {
       try {
         socket.send(data);
       } catch {
@@ -141,140 +124,189 @@ export function createChatHub(deps: HubDeps): ChatHub {
       }
     }
   }
-  const html = (node: unknown) => String((node as { toString(): string }).toString());
+  const text = (node: unknown) => String(node);
+  const lastAnswer = () =>
+    conversation.recent(profile(), 30).filter((m) => m.role === "assistant").at(-1)?.id;
+  function view(m: ChatMessage, last = lastAnswer()): MessageView {
+    return {
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      undoable: m.undo !== null && m.undo.length > 0,
+      tool: m.meta.tool,
+      proposal: m.meta.proposal?.state,
+      last: m.id === last,
+    };
+  }
   const append = (m: ChatMessage, streaming = false) =>
     send({
       target: "#chat-log",
       swap: "beforeend",
-      content: html(<Message message={view(m)} streaming={streaming} />),
+      content: text(<Message message={view(m)} streaming={streaming} />),
     });
-  const replace = (m: ChatMessage) =>
-    send({
-      target: `#msg-${m.id}`,
-      swap: "outerHTML",
-      content: html(<Message message={view(m)} />),
-    });
-  const say = (role: ChatMessage["role"], text: string, undo?: CrudOperation) =>
-    append(history.add(role, text, undo));
-
-  function conversation(extra?: string): LlmMessage[] {
-    const system = history.system();
-    const past = history.recent(deps.config.chatHistory)
-      .filter((m) => (m.role === "user" || m.role === "assistant") && m.content !== "")
-      .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
-    return [
-      ...(system ? [{ role: "system" as const, content: system.content }] : []),
-      ...past,
-      ...(extra ? [{ role: "user" as const, content: extra }] : []),
-    ];
-  }
-
-  function runTool(call: ToolCall): void {
-    let op: CrudOperation;
-    try {
-      op = toOperation(call);
-    } catch (error) {
-      log.info(`refused a malformed tool call: ${(error as Error).message}`, call);
-      say(
-        "error",
-        `I could not run that operation: ${(error as Error).message}. Nothing was changed.`,
-      );
-      return;
+  const replace = (id: number) => {
+    const m = conversation.find(id);
+    if (m) {
+      send({
+        target: `#msg-${id}`,
+        swap: "outerHTML",
+        content: text(<Message message={view(m)} />),
+      });
     }
-    try {
-      const outcome = services.crud.execute(op, "llm");
-      log.info(`assistant ran ${op.action} on ${op.app}`, op);
-      const listing = outcome.records
-        ? "\n" +
-          outcome.records.map((r) =>
-            `- #${r.id} ${
-              Object.entries(r).filter(([k]) => !["id", "position", "profile_id"].includes(k)).map((
-                [k, v],
-              ) => `${k}: ${v}`).join(", ")
-            }`
-          ).join("\n")
-        : "";
-      say("operation", outcome.message + listing, op.action === "list" ? undefined : outcome.undo);
-    } catch (error) {
-      log.info(`refused ${op.action} on ${op.app}: ${(error as Error).message}`, op);
-      say("error", `I could not do that: ${(error as Error).message} Nothing was changed.`);
-    }
-  }
+  };
+  const drop = (id: number) =>
+    send({ target: `#msg-${id}`, swap: "outerHTML", content: "<div hidden></div>" });
+  const say = (role: Role, content: string, extras?: { undo?: Operation[]; meta?: MessageMeta }) =>
+    append(conversation.add(profile(), role, content, extras));
 
-  async function ask(text: string, options: AskOptions = {}): Promise<void> {
-    if (current) {
-      if (!options.quiet) {
-        say("error", "Still answering the last message: wait for it, or press Stop.");
-      }
-      return;
-    }
+  /** Answer `question` (already shown or not) with the conversation before `before` as history. */
+  async function answer(
+    question: string,
+    options: { tools: boolean; asker?: Asker; history?: ChatMessage[] },
+  ): Promise<void> {
     const controller = new AbortController();
     current = controller;
     const stopOnShutdown = () => controller.abort();
     deps.signal.addEventListener("abort", stopOnShutdown, { once: true });
+    services.signal.addEventListener("abort", stopOnShutdown, { once: true });
+    const mine = profile();
+    // One number ties together every message of this answer (its Undo all, its rounds).
+    const answerId = crypto.getRandomValues(new Uint32Array(1))[0]!;
+    const changes: Operation[] = [];
+    const contents = new Map<number, string>();
+    const rendered = new Map<number, number>();
     try {
-      // A question from the page is shown as the person's message; a poke or a commentary
-      // prompt goes to the model only (a poke leaves a note saying so).
-      const fromPerson = options.shown === undefined && !options.quiet;
-      if (fromPerson) say("user", text);
-      const llmMessages = fromPerson ? conversation() : conversation(text);
-      if (options.shown) say("note", options.shown);
-      const answer = history.add("assistant", "");
-      append(answer, true);
-      let content = "";
-      const calls: ToolCall[] = [];
-      let failure: string | undefined;
-      let lastSave = Date.now();
-      const apps = services.crud.assistantApps();
-      try {
-        const model = services.store.get<string>("chat.model", deps.config.model);
-        for await (
-          const chunk of llm.chat(model, llmMessages, {
-            signal: controller.signal,
-            tools: apps.length ? [crudTool(apps)] : undefined,
-          })
-        ) {
-          if ("tool" in chunk) {
-            calls.push(chunk.tool);
-            continue;
-          }
-          if ("done" in chunk) continue;
-          content += chunk.text;
-          send({
-            target: `#msg-${answer.id} .body`,
-            swap: "beforeend",
-            content: escapeHtml(chunk.text),
-          });
-          if (Date.now() - lastSave > 500) {
-            history.update(answer.id, content);
-            lastSave = Date.now();
-          }
-        }
-      } catch (error) {
-        failure = error instanceof LlmError
-          ? error.message
-          : "The answer failed unexpectedly; the details are in the log.";
-        if (!(error instanceof LlmError)) log.error("chat stream failed", error);
+      const history = options.history ?? conversation.recent(mine, 200);
+      const messages = composeMessages({
+        system,
+        history,
+        question,
+        page: describePage(services, options.asker?.page),
+      });
+      const specs = options.tools
+        ? toolSpecs(services.crud.assistantApps(), services.workflows.all())
+        : undefined;
+      await runAnswer({
+        llm,
+        model: model(),
+        messages,
+        tools: specs,
+        runTool: options.tools ? (call) => runTool(services, call) : undefined,
+        signal: controller.signal,
+        log,
+        limits: deps.limits,
+        loud: options.tools || options.asker !== undefined,
+        output: {
+          thinking(on) {
+            send({
+              target: "#chat-thinking",
+              swap: "outerHTML",
+              content: on
+                ? '<div id="chat-thinking" class="msg msg-thinking" role="status">The assistant is thinking…</div>'
+                : '<div id="chat-thinking" hidden></div>',
+            });
+          },
+          open() {
+            const m = conversation.add(mine, "assistant", "", { meta: { answer: answerId } });
+            contents.set(m.id, "");
+            rendered.set(m.id, Date.now());
+            append(m, true);
+            return m.id;
+          },
+          token(id, piece) {
+            const so = (contents.get(id) ?? "") + piece;
+            contents.set(id, so);
+            send({ target: `#msg-${id} .body`, swap: "beforeend", content: escapeHtml(piece) });
+            const last = rendered.get(id) ?? 0;
+            if (Date.now() - last > RENDER_EVERY_MS) {
+              rendered.set(id, Date.now());
+              conversation.update(id, { content: so });
+              send({
+                target: `#msg-${id} .body`,
+                swap: "innerHTML",
+                content: text(<Markdown text={so} chat />),
+              });
+            }
+          },
+          close(id, content, cut) {
+            if (content === "") {
+              conversation.remove(id);
+              drop(id);
+              return;
+            }
+            conversation.update(id, {
+              content,
+              meta: { ...(conversation.find(id)?.meta ?? {}), ...(cut ? { cut } : {}) },
+            });
+            replace(id);
+          },
+          tool(call, outcome) {
+            if (outcome.undo) changes.push(outcome.undo);
+            const meta: MessageMeta = {
+              answer: answerId,
+              tool: { name: call.name, args: call.arguments, result: outcome.result },
+            };
+            if (outcome.proposal) {
+              say("proposal", outcome.summary, {
+                meta: { ...meta, proposal: { operation: outcome.proposal, state: "open" } },
+              });
+            } else {
+              say("operation", outcome.summary, {
+                ...(outcome.undo ? { undo: [outcome.undo] } : {}),
+                meta,
+              });
+            }
+            log.info(
+              `assistant ${outcome.refused ? "was refused" : "ran"} ${call.name}`,
+              { args: call.arguments, summary: outcome.summary },
+            );
+          },
+          notice(kind, message) {
+            say(kind, message);
+          },
+        },
+      });
+      if (changes.length > 1) {
+        say("operation", `This answer made ${changes.length} changes.`, {
+          undo: combineUndo(changes),
+          meta: { answer: answerId },
+        });
       }
-      if (!content && !calls.length && failure) {
-        // Nothing arrived: drop the empty bubble; the error message below says why.
-        history.remove(answer.id);
-        send({ target: `#msg-${answer.id}`, swap: "outerHTML", content: "<div hidden></div>" });
-      } else {
-        const finalText = content || "On it.";
-        history.update(answer.id, finalText);
-        replace({ ...answer, content: finalText });
-      }
-      for (const call of calls) runTool(call);
-      if (failure && !options.quiet) say("error", failure);
-      if (failure && options.quiet) log.info(`commentary skipped: ${failure}`);
     } finally {
       deps.signal.removeEventListener("abort", stopOnShutdown);
+      services.signal.removeEventListener("abort", stopOnShutdown);
       current = undefined;
     }
   }
 
+  function busyRefusal(from?: ChatSocket): boolean {
+    if (!current) return false;
+    const message = "Still answering the last message: wait for it, or press Stop.";
+    if (from) {
+      send({
+        target: "#chat-log",
+        swap: "beforeend",
+        content: text(<Message message={{ id: 0, role: "error", content: message }} />),
+      }, from);
+    } else say("error", message);
+    return true;
+  }
+
+  async function ask(question: string, asker: Asker = {}): Promise<void> {
+    if (busyRefusal(asker.from)) return;
+    const history = conversation.recent(profile(), 200);
+    say("user", question);
+    await answer(question, { tools: true, asker, history });
+  }
+
+  function model(): string {
+    return services.store.get<string>("chat.model", deps.config.model);
+  }
+
+  // Workflow events become notes; consecutive notes of one run fold into one message.
   deps.bus.on("pipeline", async (event): Promise<void> => {
+    // The assistant's own changes are shown as its entries already.
+    if (event.source === "llm") return;
     const plugin = services.plugins.find((p) => p.slug === event.workflow);
     const steps = plugin && isKind(plugin, "workflow") ? plugin.definition.steps : [];
     const step = steps.find((s) => s.id === event.step)?.label ?? event.step;
@@ -287,21 +319,31 @@ export function createChatHub(deps: HubDeps): ChatHub {
       delete: "deleted the run",
       "job-done": `finished the work of “${step}”`,
       "job-failed": `the work of “${step}” failed`,
+      restore: "put the run back as it was",
     }[event.operation];
-    const note = `${plugin?.definition.title ?? event.workflow} · ${event.key}: ${what}.`;
-    say("note", note);
-    // When the person has asked for it, the model comments too; a failure stays out of the chat.
-    if (services.store.get("chat.commentary", false) && !current) {
-      await ask(
-        `(Cardflow event: ${note} Values: ${JSON.stringify(event.values ?? {}).slice(0, 500)}. ` +
+    const run = `${event.workflow}/${event.key}`;
+    const line = `${plugin?.definition.title ?? event.workflow} · ${event.key}: ${what}.`;
+    const latest = conversation.recent(profile(), 1)[0];
+    if (latest?.role === "note" && latest.meta.run === run) {
+      const lines = [...latest.content.split("\n"), line].slice(-20);
+      conversation.update(latest.id, { content: lines.join("\n") });
+      replace(latest.id);
+    } else {
+      say("note", line, { meta: { run } });
+    }
+    // When the person has asked for it, the model comments too, without tools.
+    if (services.store.get("chat.commentary", false) && !current && event.operation === "submit") {
+      await answer(
+        `(Cardflow event: ${line} Values: ${JSON.stringify(event.values ?? {}).slice(0, 500)}. ` +
           "In one short sentence, comment helpfully on this step of the user's work.)",
-        { quiet: true },
+        { tools: false },
       );
     }
   }, { signal: services.signal });
 
   // This database is being switched away: every page is told why its chat stops here.
   services.signal.addEventListener("abort", () => {
+    current?.abort();
     for (const socket of sockets) {
       try {
         socket.close?.(1012, "Cardflow switched databases; the chat reconnects to the new one.");
@@ -310,9 +352,17 @@ export function createChatHub(deps: HubDeps): ChatHub {
     sockets.clear();
   }, { once: true });
 
+  function own(id: number): ChatMessage {
+    const m = conversation.find(id);
+    if (!m || m.profile_id !== profile()) {
+      throw new NotFoundError("chat", id, "There is no such message in this conversation.");
+    }
+    return m;
+  }
+
   const hub: ChatHub = {
-    history,
     llm,
+    conversation,
     join(socket) {
       sockets.add(socket);
       return () => sockets.delete(socket);
@@ -328,59 +378,171 @@ export function createChatHub(deps: HubDeps): ChatHub {
         hub.stop();
         return;
       }
-      const text = typeof frame?.message === "string" ? frame.message.trim() : "";
-      if (text === "") return;
-      const headers = frame.headers as Record<string, unknown> | undefined;
+      const question = typeof frame?.message === "string" ? frame.message.trim() : "";
+      if (question === "") return;
+      const headers = (frame.headers ?? {}) as Record<string, unknown>;
       try {
-        services.context.check(String(headers?.["X-Cardflow-Context"] ?? ""));
+        services.context.check(String(headers["X-Cardflow-Context"] ?? ""));
       } catch (error) {
         if (!(error instanceof ContextError)) throw error;
         // Only the stale page hears it: nothing is stored or sent to the model.
-        from?.send(JSON.stringify({
+        send({
           target: "#chat-log",
           swap: "beforeend",
-          content: html(
-            <Message message={{ id: 0, role: "error", content: error.message }} />,
+          content: text(<Message message={{ id: 0, role: "error", content: error.message }} />),
+        }, from);
+        return;
+      }
+      if (question.length > MAX_QUESTION) {
+        send({
+          target: "#chat-log",
+          swap: "beforeend",
+          content: text(
+            <Message
+              message={{
+                id: 0,
+                role: "error",
+                content: `That message is too long: at most ${
+                  MAX_QUESTION.toLocaleString("en")
+                } characters.`,
+              }}
+            />,
           ),
-        }));
+        }, from);
         return;
       }
-      if (text.length > 8000) {
-        say("error", "That message is too long: at most 8,000 characters.");
-        return;
-      }
-      await ask(text);
+      const page = typeof headers["HX-Current-URL"] === "string"
+        ? headers["HX-Current-URL"]
+        : undefined;
+      await ask(question, { from, page });
     },
     ask,
+    async poke(where) {
+      if (busyRefusal()) return;
+      say("note", `Poke from ${where}`);
+      await answer(
+        `(The user pressed "Poke" while looking at ${where}. In one or two sentences, give a ` +
+          "friendly, specific nudge about what they could do next there.)",
+        { tools: false, asker: { page: where } },
+      );
+    },
     stop() {
       if (!current) return false;
       current.abort();
       return true;
     },
-    poke(where) {
-      return ask(
-        `(The user pressed "Poke" while looking at ${where}. In one or two sentences, give a friendly, specific nudge about what they could do next there.)`,
-        { shown: `Poke from ${where}` },
-      );
-    },
-    undo(messageId) {
-      const message = history.find(messageId);
-      if (!message || message.role !== "operation" || !message.undo) {
-        throw new NotFoundError("chat", messageId, "There is nothing to undo for that message.");
+    undo(id) {
+      const m = own(id);
+      if (!m.undo?.length) {
+        throw new NotFoundError("chat", id, "There is nothing to undo for that message.");
       }
-      const outcome = services.crud.execute(message.undo, "ui");
-      history.clearUndo(messageId);
-      replace({ ...message, undo: null });
-      say("note", `Undone: ${outcome.message}`);
-      log.info(`undid assistant operation from message ${messageId}`, message.undo);
-      return outcome.message;
+      // A summary undoes what is still undoable of its answer, newest first, in one go.
+      const group = m.meta.answer !== undefined && m.role === "operation" && !m.meta.tool
+        ? conversation.recent(profile(), 500).filter((x) =>
+          x.meta.answer === m.meta.answer && x.id !== m.id && x.undo?.length
+        )
+        : [];
+      const operations = group.length ? combineUndo(group.flatMap((x) => x.undo ?? [])) : m.undo;
+      const done = services.apply(operations, "ui");
+      for (const x of [m, ...group]) {
+        conversation.update(x.id, { undo: null });
+        replace(x.id);
+      }
+      say("note", `Undone: ${done.join(" ")}`);
+      log.info(`undid the assistant's changes from message ${id}`, operations);
+      return done.join(" ");
+    },
+    apply(id) {
+      const m = own(id);
+      const proposal = m.meta.proposal;
+      if (m.role !== "proposal" || !proposal || proposal.state !== "open") {
+        throw new ConflictError("That proposal was already applied or dismissed.");
+      }
+      const done = services.apply([proposal.operation], "ui");
+      conversation.update(id, { meta: { ...m.meta, proposal: { ...proposal, state: "applied" } } });
+      replace(id);
+      say("note", `Applied: ${done.join(" ")}`);
+      return done.join(" ");
+    },
+    dismiss(id) {
+      const m = own(id);
+      const proposal = m.meta.proposal;
+      if (m.role !== "proposal" || !proposal || proposal.state !== "open") {
+        throw new ConflictError("That proposal was already applied or dismissed.");
+      }
+      conversation.update(id, {
+        meta: { ...m.meta, proposal: { ...proposal, state: "dismissed" } },
+      });
+      replace(id);
+    },
+    remove(id) {
+      own(id);
+      conversation.remove(id);
+      drop(id);
+    },
+    edit(id, question, asker = {}) {
+      const m = own(id);
+      if (m.role !== "user") {
+        throw new ValidationError("chat", "message", "Only your own messages can be edited.");
+      }
+      const edited = question.trim();
+      if (edited === "" || edited.length > MAX_QUESTION) {
+        throw new ValidationError(
+          "chat",
+          "message",
+          `A message is 1 to ${MAX_QUESTION.toLocaleString("en")} characters.`,
+        );
+      }
+      if (busyRefusal(asker.from)) return Promise.resolve();
+      const later = conversation.recent(profile(), 500).filter((x) => x.id > id);
+      conversation.removeAfter(profile(), id);
+      for (const x of later) drop(x.id);
+      conversation.update(id, { content: edited });
+      replace(id);
+      const history = conversation.recent(profile(), 200).filter((x) => x.id < id);
+      return answer(edited, { tools: true, asker, history });
+    },
+    regenerate(asker = {}) {
+      const recent = conversation.recent(profile(), 200);
+      const question = recent.filter((m) => m.role === "user").at(-1);
+      if (!question) {
+        throw new NotFoundError("chat", "question", "There is no question to answer again.");
+      }
+      const after = recent.filter((m) => m.id > question.id);
+      if (after.some((m) => m.undo?.length || m.meta.proposal?.state === "applied")) {
+        throw new ConflictError(
+          "The last answer changed something: undo its changes first, then regenerate.",
+        );
+      }
+      if (busyRefusal(asker.from)) return Promise.resolve();
+      conversation.removeAfter(profile(), question.id);
+      for (const m of after) drop(m.id);
+      return answer(question.content, {
+        tools: true,
+        asker,
+        history: recent.filter((m) => m.id < question.id),
+      });
     },
     clear() {
-      history.clear();
-      send({ target: "#chat-log", swap: "innerHTML", content: "" });
+      conversation.clear(profile());
+      // htmx's hx-ws does not swap empty content, so the empty panel gets its hint instead.
+      send({ target: "#chat-log", swap: "innerHTML", content: text(<EmptyHint />) });
     },
-    recent: () => history.recent(50).map(view),
-    model: () => services.store.get<string>("chat.model", deps.config.model),
+    page(before) {
+      const messages = conversation.recent(profile(), PAGE_MESSAGES + 1, before);
+      const more = messages.length > PAGE_MESSAGES;
+      const shown = more ? messages.slice(1) : messages;
+      const last = lastAnswer();
+      return {
+        messages: shown.map((m) => view(m, last)),
+        earlier: more ? shown[0]?.id : undefined,
+      };
+    },
+    view(id) {
+      const m = conversation.find(id);
+      return m && m.profile_id === profile() ? view(m) : undefined;
+    },
+    model,
     setModel: (name) => services.store.set("chat.model", name),
     sockets: () => sockets.size,
     busy: () => current !== undefined,

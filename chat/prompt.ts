@@ -7,7 +7,6 @@
 
 import type { LoadedPlugin } from "../pipeline/plugin.ts";
 import type { CrudAppInfo } from "../services/events.ts";
-import type { ToolSpec } from "../lib/llm.ts";
 
 /** The system message for the given plugins and CRUD apps. */
 export function systemPrompt(plugins: readonly LoadedPlugin[], apps: CrudAppInfo[]): string {
@@ -24,8 +23,9 @@ export function systemPrompt(plugins: readonly LoadedPlugin[], apps: CrudAppInfo
   if (apps.length > 0) {
     lines.push(
       "",
-      "You can change these lists for the user with the crud tool. Call it only when the user asks for a change or a listing;",
-      "never claim a change you did not make with the tool. Records belong to the current profile.",
+      "With the crud tool you can list and read these lists and change them for the user. Change",
+      "something only when the user asks; never claim a change you did not make with a tool.",
+      "Records belong to the current profile. Deleting is only proposed: the user clicks Apply.",
     );
     for (const app of apps) {
       const fields = app.fields.map((f) =>
@@ -39,38 +39,16 @@ export function systemPrompt(plugins: readonly LoadedPlugin[], apps: CrudAppInfo
       );
     }
     lines.push(
-      "Operations: list; insert {values}; update {id, values}; delete {id}; toggle {id}; sort {order: every id in the new order}.",
+      "crud actions: list {where?}; get {id}; insert {values}; update {id, values}; toggle {id};",
+      "sort {order: every id in the new order}; delete {id} (proposed).",
     );
   }
+  lines.push(
+    "",
+    "With the workflow tool you can list, read, start and fill in workflow runs: read a run to",
+    "see each step's fields and the run's version, then submit a step with {key, step, version,",
+    "values}. Submitting a step clears every later step. Finalizing is only proposed. After a",
+    "tool call you get its result: use it to answer.",
+  );
   return lines.join("\n");
-}
-
-/** The crud tool, offered to the model when CRUD apps exist. */
-export function crudTool(apps: CrudAppInfo[]): ToolSpec {
-  return {
-    type: "function",
-    function: {
-      name: "crud",
-      description:
-        "List, add, change, delete, toggle or reorder records of one of Cardflow's apps.",
-      parameters: {
-        type: "object",
-        required: ["app", "action"],
-        properties: {
-          app: { type: "string", enum: apps.map((a) => a.slug), description: "which app" },
-          action: {
-            type: "string",
-            enum: ["list", "insert", "update", "delete", "toggle", "sort"],
-          },
-          id: { type: "integer", description: "the record, for update, delete and toggle" },
-          values: { type: "object", description: "field values, for insert and update" },
-          order: {
-            type: "array",
-            items: { type: "integer" },
-            description: "every record id in the new order, for sort",
-          },
-        },
-      },
-    },
-  };
 }

@@ -28,22 +28,64 @@ function highlighter(): typeof hljs {
 
 const SAFE_URL = /^(https?:|mailto:|\/(?!\/)|#|\.{0,2}\/)/i;
 
+function safeHref(href: string): string {
+  return SAFE_URL.test(href) ? href : "#";
+}
+
 function markdown(): Marked {
   return new Marked({
     gfm: true,
     renderer: { html: (token) => escapeHtml(token.text) },
     walkTokens(token: Token) {
-      if ((token.type === "link" || token.type === "image") && !SAFE_URL.test(token.href)) {
-        token.href = "#";
-      }
+      if (token.type === "link" || token.type === "image") token.href = safeHref(token.href);
+    },
+  });
+}
+
+/**
+ * Markdown for the chat: the card rules, plus links that open in a new tab
+ * without handing it this page (`noopener noreferrer`), images shown as links
+ * (an image would load from wherever the model says), and code blocks
+ * highlighted with a copy button.
+ */
+function chatMarkdown(): Marked {
+  return new Marked({
+    gfm: true,
+    renderer: {
+      html: (token) => escapeHtml(token.text),
+      link(token) {
+        const text = this.parser.parseInline(token.tokens);
+        return `<a href="${escapeHtml(safeHref(token.href))}" rel="noopener noreferrer" ` +
+          `target="_blank">${text}</a>`;
+      },
+      image(token) {
+        const label = escapeHtml(token.text || "image");
+        return `<a href="${escapeHtml(safeHref(token.href))}" rel="noopener noreferrer" ` +
+          `target="_blank">[image: ${label}]</a>`;
+      },
+      code(token) {
+        return String(<CodeBlock code={token.text} language={token.lang ?? ""} />);
+      },
     },
   });
 }
 
 /** Render untrusted Markdown safely. */
-export function Markdown(props: { text: string }) {
-  return <div class="markdown">{raw(markdown().parse(props.text, { async: false }) as string)}
-  </div>;
+export function Markdown(props: { text: string; chat?: boolean }) {
+  const html = (props.chat ? chatMarkdown() : markdown()).parse(props.text, { async: false });
+  return <div class="markdown">{raw(html as string)}</div>;
+}
+
+/** A highlighted block of code with a button that copies it. */
+export function CodeBlock(props: { code: string; language: string }) {
+  return (
+    <div class="code-block">
+      <button type="button" class="link copy" data-copy="code" aria-label="Copy the code">
+        Copy
+      </button>
+      <Code code={props.code} language={props.language || "plaintext"} />
+    </div>
+  );
 }
 
 /** Highlight `code` in `language` (plain, escaped text for an unknown language). */

@@ -18,6 +18,12 @@ export interface Config {
   allowedHosts: string[];
   dataDir: string;
   ollamaHost: string;
+  /** Which kind of model server: Ollama, or any OpenAI-compatible chat endpoint. */
+  llmApi: "ollama" | "openai";
+  /** The OpenAI-compatible endpoint's base URL (ending in /v1, usually). */
+  llmUrl?: string;
+  /** Its key, read from CARDFLOW_LLM_KEY or OPENAI_API_KEY (never a flag: flags show in `ps`). */
+  llmKey?: string;
   model: string;
   logLevel: Level;
   /** Largest request body accepted, in bytes. */
@@ -80,6 +86,10 @@ Options (each also read from the environment variable shown):
   --data-dir DIR      where the database, logs and uploads live (CARDFLOW_DATA_DIR, then
                       STATE_DIRECTORY; default ./data from source, data/ beside the executable)
   --ollama-host URL   Ollama server (OLLAMA_HOST, default ${DEFAULTS.ollamaHost})
+  --llm-api API       ollama, or openai for any OpenAI-compatible chat endpoint (llama.cpp's
+                      server, LM Studio, vLLM, a hosted API) (CARDFLOW_LLM_API, default ollama)
+  --llm-url URL       the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
+                      (CARDFLOW_LLM_URL); its key comes from CARDFLOW_LLM_KEY or OPENAI_API_KEY
   --model NAME        Ollama model (CARDFLOW_MODEL, default ${DEFAULTS.model})
   --log-level LEVEL   debug, info, warn, error or silent (CARDFLOW_LOG_LEVEL, default ${DEFAULTS.logLevel})
   --max-body BYTES    largest request body (CARDFLOW_MAX_BODY, default ${DEFAULTS.maxBodyBytes})
@@ -96,6 +106,8 @@ const VALUE_FLAGS = [
   "allowed-host",
   "data-dir",
   "ollama-host",
+  "llm-api",
+  "llm-url",
   "model",
   "log-level",
   "max-body",
@@ -147,6 +159,16 @@ function url(value: string, what: string): string {
   }
 }
 
+/** A URL kept whole (path included): the OpenAI-compatible base URL. */
+function endpoint(value: string, what: string): string {
+  try {
+    const parsed = new URL(/^https?:\/\//.test(value) ? value : `http://${value}`);
+    return parsed.href.replace(/\/$/, "");
+  } catch {
+    throw new ConfigError(`${what} must be a URL like http://127.0.0.1:8080/v1, got "${value}"`);
+  }
+}
+
 function dirname(path: string): string {
   const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
@@ -178,6 +200,16 @@ export function parseConfig(source: ConfigSource): ParseResult {
   const history = pick("chat-history", "CARDFLOW_CHAT_HISTORY");
   const level = pick("log-level", "CARDFLOW_LOG_LEVEL");
   const ollama = pick("ollama-host", "OLLAMA_HOST");
+  const llmApi = pick("llm-api", "CARDFLOW_LLM_API") ?? "ollama";
+  if (llmApi !== "ollama" && llmApi !== "openai") {
+    throw new ConfigError(`--llm-api must be ollama or openai, got "${llmApi}"`);
+  }
+  const llmUrl = pick("llm-url", "CARDFLOW_LLM_URL");
+  if (llmApi === "openai" && !llmUrl) {
+    throw new ConfigError(
+      "--llm-api openai needs --llm-url (for example http://127.0.0.1:8080/v1)",
+    );
+  }
   const host = pick("host", "CARDFLOW_HOST") ?? DEFAULTS.host;
   if (!/^[A-Za-z0-9.:\-\[\]]+$/.test(host)) throw new ConfigError(`--host: bad address "${host}"`);
   const allowed = [
@@ -197,6 +229,11 @@ export function parseConfig(source: ConfigSource): ParseResult {
     allowedHosts: allowed,
     dataDir: pick("data-dir", "CARDFLOW_DATA_DIR") ?? defaultDataDir(source),
     ollamaHost: ollama === undefined ? DEFAULTS.ollamaHost : url(ollama, "--ollama-host"),
+    llmApi,
+    ...(llmUrl ? { llmUrl: endpoint(llmUrl, "--llm-url") } : {}),
+    ...(env.CARDFLOW_LLM_KEY || env.OPENAI_API_KEY
+      ? { llmKey: env.CARDFLOW_LLM_KEY || env.OPENAI_API_KEY }
+      : {}),
     model: pick("model", "CARDFLOW_MODEL") ?? DEFAULTS.model,
     logLevel,
     maxBodyBytes: maxBody === undefined
@@ -222,6 +259,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     allowedHosts: [],
     dataDir: ":memory:",
     ollamaHost: DEFAULTS.ollamaHost,
+    llmApi: "ollama",
     model: DEFAULTS.model,
     logLevel: "silent",
     maxBodyBytes: DEFAULTS.maxBodyBytes,

@@ -56,13 +56,35 @@ function rank(level: Level): number {
   return LEVELS.indexOf(level);
 }
 
+/**
+ * `text` on one line: control characters escaped, so text from outside (a
+ * model's tool call, a form value) can never start a line of its own that
+ * reads like one of Cardflow's.
+ */
+export function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex -- finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
+
 function formatData(data: unknown): string {
   if (data === undefined) return "";
-  if (data instanceof Error) return ` ${data.stack ?? data.message}`;
+  if (data instanceof Error) {
+    // The message may carry outside text; the stack frames after it are ours, indented.
+    const head = `${data.name}: ${data.message}`;
+    const stack = data.stack ?? head;
+    return " " +
+      (stack.startsWith(head) ? oneLine(head) + stack.slice(head.length) : oneLine(stack));
+  }
   try {
-    return " " + JSON.stringify(data);
+    // JSON escapes control characters but not the line and paragraph separators.
+    return " " + oneLine(JSON.stringify(data));
   } catch {
-    return " " + String(data);
+    return " " + oneLine(String(data));
   }
 }
 
@@ -106,7 +128,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const toConsole = rank(lineLevel) >= rank(consoleLevel);
     if (!toFile && !toConsole) return;
     const stamp = new Date().toISOString();
-    const line = `${stamp} ${lineLevel.toUpperCase().padEnd(5)} [${source}] ${message}${
+    const line = `${stamp} ${lineLevel.toUpperCase().padEnd(5)} [${source}] ${oneLine(message)}${
       formatData(data)
     }`;
     if (toConsole) sink(lineLevel, line);

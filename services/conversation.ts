@@ -1,90 +1,187 @@
 /**
  * @module
- * The chat's conversation, persisted in SQLite and bounded: at most `limit`
- * messages, the system message always kept, the oldest others dropped
- * first. It survives a restart; "clear" keeps only the system message.
+ * The chat's conversations, persisted in SQLite and bounded: one per
+ * profile, each at most `limit` messages with the oldest dropped first, and
+ * one system message shared by all. They survive a restart; "clear" empties
+ * the current profile's conversation only.
  */
 
 import { type Db, transaction } from "../lib/db.ts";
 import { defineTable, type Row } from "../lib/table.ts";
-import type { CrudOperation } from "./events.ts";
+import type { Operation } from "./events.ts";
 
 const SCHEMA = {
   id: "int",
   role: "text",
   content: "text",
   created: "text",
-  /** For an operation the assistant ran: how to undo it, until it is undone. */
+  /** What undoes what this message reports (the assistant's changes), until it is undone. */
   undo: "json?",
+  /** The profile whose conversation holds the message (0 for the shared system message). */
+  profile_id: "int",
+  /** What the panel needs beyond the text: see {@linkcode MessageMeta}. */
+  meta: "json?",
 } as const;
 
-/** A stored message. `note` is Cardflow's own commentary; `operation` a CRUD action the assistant ran. */
-export type ChatMessage = Omit<Row<typeof SCHEMA>, "role" | "undo"> & {
-  role: "system" | "user" | "assistant" | "note" | "operation" | "error";
-  undo: CrudOperation | null;
+/** Who or what a message is from. */
+export type Role =
+  | "system"
+  | "user"
+  | "assistant"
+  | "note"
+  | "operation"
+  | "proposal"
+  | "error";
+
+/** A message's extras. */
+export interface MessageMeta {
+  /** The assistant answer (its first message's id) an entry belongs to. */
+  answer?: number;
+  /** For notes: the run they are about, so consecutive notes of one run fold together. */
+  run?: string;
+  /** For a tool entry: what the model asked and what came back. */
+  tool?: { name: string; args: unknown; result: string };
+  /** For a proposal: the operation that runs only when the person clicks Apply. */
+  proposal?: { operation: Operation; state: "open" | "applied" | "dismissed" };
+  /** The answer was cut short (too long, stopped, failed). */
+  cut?: boolean;
+}
+
+/** A stored message. */
+export type ChatMessage = Omit<Row<typeof SCHEMA>, "role" | "undo" | "meta"> & {
+  role: Role;
+  undo: Operation[] | null;
+  meta: MessageMeta;
 };
 
-/** The bounded conversation. */
+/** What to store besides role and text. */
+export interface MessageExtras {
+  undo?: Operation[];
+  meta?: MessageMeta;
+}
+
+/** The bounded conversations of one database. */
 export interface Conversation {
   /** Set the system message (created once, then updated). */
   setSystem(content: string): void;
   system(): ChatMessage | undefined;
-  add(role: ChatMessage["role"], content: string, undo?: CrudOperation): ChatMessage;
-  /** Replace a message's text (a streamed answer as it grows). */
-  update(id: number, content: string): void;
+  /** Add a message to `profile`'s conversation, trimming its oldest beyond the limit. */
+  add(profile: number, role: Role, content: string, extras?: MessageExtras): ChatMessage;
+  /** Change a message's text, extras or undo. */
+  update(
+    id: number,
+    patch: { content?: string; meta?: MessageMeta; undo?: Operation[] | null },
+  ): void;
   find(id: number): ChatMessage | undefined;
   remove(id: number): void;
-  clearUndo(id: number): void;
-  /** The newest `n` messages other than the system message, oldest first. */
-  recent(n?: number): ChatMessage[];
-  all(role?: string): ChatMessage[];
-  clear(): void;
+  /** Remove every message of `profile` after `id` (an edited question replaces what followed). */
+  removeAfter(profile: number, id: number): number;
+  /** The newest `n` messages of `profile` (before message `before`, if given), oldest first. */
+  recent(profile: number, n: number, before?: number): ChatMessage[];
+  /** Every message of `profile`, oldest first, optionally of one role. */
+  all(profile: number, role?: string): ChatMessage[];
+  /** Empty `profile`'s conversation. */
+  clear(profile: number): void;
+  /** Give messages stored before conversations were per profile to `profile`. */
+  adopt(profile: number): number;
 }
 
-/** Open the conversation in `db`, keeping at most `limit` messages. */
+function undoOf(stored: unknown): Operation[] | null {
+  if (stored === null || stored === undefined) return null;
+  // Cardflow 0.1 stored one operation, not a list.
+  return Array.isArray(stored) ? stored as Operation[] : [stored as Operation];
+}
+
+/** Open the conversations in `db`, keeping at most `limit` messages per profile. */
 export function createConversation(db: Db, limit: number): Conversation {
-  const table = defineTable(db, "chat", SCHEMA, { pk: "id" });
+  const table = defineTable(db, "chat", SCHEMA, {
+    pk: "id",
+    defaults: { profile_id: 0 },
+    indexes: [["profile_id", "id"]],
+  });
   const trim = db.prepare(
-    `DELETE FROM chat WHERE role != 'system' AND id NOT IN
-       (SELECT id FROM chat WHERE role != 'system' ORDER BY id DESC LIMIT ?)`,
+    `DELETE FROM chat WHERE profile_id = ? AND role != 'system' AND id NOT IN
+       (SELECT id FROM chat WHERE profile_id = ? AND role != 'system' ORDER BY id DESC LIMIT ?)`,
   );
-  const as = (row: Row<typeof SCHEMA> | undefined) => row as ChatMessage | undefined;
+  const as = (row: Row<typeof SCHEMA>): ChatMessage => ({
+    ...row,
+    role: row.role as Role,
+    undo: undoOf(row.undo),
+    meta: (row.meta ?? {}) as MessageMeta,
+  });
   const now = () => new Date().toISOString();
+  const systemRow = () => table.list({ where: { role: "system" }, limit: 1 })[0];
 
   return {
     setSystem(content) {
-      const existing = table.list({ where: { role: "system" }, limit: 1 })[0];
+      const existing = systemRow();
       if (existing) table.update(existing.id, { content });
-      else table.insert({ role: "system", content, created: now(), undo: null });
+      else {
+        table.insert({ role: "system", content, created: now(), undo: null, profile_id: 0 });
+      }
     },
-    system: () => as(table.list({ where: { role: "system" }, limit: 1 })[0]),
-    add(role, content, undo) {
+    system() {
+      const row = systemRow();
+      return row ? as(row) : undefined;
+    },
+    add(profile, role, content, extras = {}) {
       return transaction(db, () => {
-        const row = table.insert({ role, content, created: now(), undo: undo ?? null });
-        const hasSystem = table.count({ role: "system" }) > 0;
-        trim.run(Math.max(1, limit - (hasSystem ? 1 : 0)));
-        return as(row)!;
+        const row = table.insert({
+          role,
+          content,
+          created: now(),
+          undo: extras.undo ?? null,
+          profile_id: profile,
+          meta: extras.meta ?? null,
+        });
+        trim.run(profile, profile, Math.max(1, limit - 1));
+        return as(row);
       });
     },
-    update(id, content) {
-      if (table.find(id)) table.update(id, { content });
+    update(id, patch) {
+      if (!table.find(id)) return;
+      table.update(id, {
+        ...(patch.content !== undefined ? { content: patch.content } : {}),
+        ...(patch.meta !== undefined ? { meta: patch.meta } : {}),
+        ...(patch.undo !== undefined ? { undo: patch.undo } : {}),
+      });
     },
-    find: (id) => as(table.find(id)),
+    find(id) {
+      const row = table.find(id);
+      return row ? as(row) : undefined;
+    },
     remove(id) {
       if (table.find(id)) table.delete(id);
     },
-    clearUndo(id) {
-      if (table.find(id)) table.update(id, { undo: null });
+    removeAfter(profile, id) {
+      const later = db.prepare(
+        "DELETE FROM chat WHERE profile_id = ? AND id > ? AND role != 'system'",
+      )
+        .run(profile, id);
+      return Number(later.changes);
     },
-    recent(n = 50) {
-      return (table.list({ order: "-id", limit: n + 1 }) as ChatMessage[])
-        .filter((m) => m.role !== "system").slice(0, n).reverse();
+    recent(profile, n, before) {
+      const rows = db.prepare(
+        `SELECT * FROM chat WHERE profile_id = ? AND role != 'system' AND id < ?
+           ORDER BY id DESC LIMIT ?`,
+      ).all(profile, before ?? Number.MAX_SAFE_INTEGER, n) as Record<string, unknown>[];
+      return rows.reverse().map((r) => as(table.get(r.id as number)));
     },
-    all(role) {
-      return table.list({ where: role ? { role } : {}, order: "id" }) as ChatMessage[];
+    all(profile, role) {
+      return table.list({
+        where: role ? { profile_id: profile, role } : { profile_id: profile },
+        order: "id",
+      }).filter((r) => r.role !== "system").map(as);
     },
-    clear() {
-      db.prepare("DELETE FROM chat WHERE role != 'system'").run();
+    clear(profile) {
+      db.prepare("DELETE FROM chat WHERE profile_id = ? AND role != 'system'").run(profile);
+    },
+    adopt(profile) {
+      if (profile === 0) return 0;
+      return Number(
+        db.prepare("UPDATE chat SET profile_id = ? WHERE profile_id = 0 AND role != 'system'")
+          .run(profile).changes,
+      );
     },
   };
 }

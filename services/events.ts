@@ -5,6 +5,7 @@
  */
 
 import type { FieldValue } from "../pipeline/workflow/define.ts";
+import type { RunState } from "../pipeline/workflow/state.ts";
 
 /** The two databases a user switches between in the nav bar. */
 export type Environment = "development" | "production";
@@ -32,9 +33,12 @@ export interface PipelineEvent {
     | "unfinalize"
     | "delete"
     | "job-done"
-    | "job-failed";
+    | "job-failed"
+    | "restore";
   step?: string;
   values?: Record<string, FieldValue>;
+  /** Who asked: a person's page, or the assistant (whose own entries already say it). */
+  source?: Source;
 }
 
 /** The operations a CRUD app offers, to buttons and to the LLM alike. */
@@ -56,6 +60,27 @@ export interface CrudOperation {
    * comes back where it was. Never taken from the assistant.
    */
   restore?: { id: number; position?: number };
+}
+
+/**
+ * A change to a workflow run the assistant made or undoes: `restore` puts a
+ * run back to `state` (or deletes it when `state` is null) if it is still at
+ * `version`; `finalize` locks a run at `version` (proposed, then applied).
+ */
+export interface WorkflowOperation {
+  workflow: string;
+  action: "restore" | "finalize";
+  key: string;
+  version: number;
+  state?: RunState | null;
+}
+
+/** Anything the assistant's changes are undone or applied with. */
+export type Operation = CrudOperation | WorkflowOperation;
+
+/** Whether `operation` is a workflow operation. */
+export function isWorkflowOperation(operation: Operation): operation is WorkflowOperation {
+  return "workflow" in operation;
 }
 
 /** What a CRUD operation did. */

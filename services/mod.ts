@@ -10,7 +10,7 @@
  */
 
 import type { Bus } from "../lib/bus.ts";
-import type { Db } from "../lib/db.ts";
+import { type Db, transaction } from "../lib/db.ts";
 import type { Live } from "../lib/live.ts";
 import type { Logger } from "../lib/log.ts";
 import { createStore, type Store } from "../lib/store.ts";
@@ -22,7 +22,13 @@ import { type Context, type ContextChange, createContext } from "./context.ts";
 import { type Conversation, createConversation } from "./conversation.ts";
 import { createCrudRegistry, type CrudRegistry } from "./crud/registry.ts";
 import { createCrudService, type CrudService } from "./crud/service.ts";
-import type { Environment, ServiceEvents } from "./events.ts";
+import {
+  type Environment,
+  isWorkflowOperation,
+  type Operation,
+  type ServiceEvents,
+  type Source,
+} from "./events.ts";
 import { createProfiles, type Profiles } from "./profiles.ts";
 import { createRoles, type Roles } from "./roles.ts";
 import { createFiles } from "./workflows/files.ts";
@@ -67,6 +73,12 @@ export interface Services {
   crud: CrudRegistry;
   workflows: Workflows;
   conversation: Conversation;
+  /**
+   * Run `operations` in one transaction, in order: all of them or none (the
+   * one Undo of everything an assistant's answer changed, an applied
+   * proposal). Returns one sentence per operation.
+   */
+  apply(operations: readonly Operation[], source: Source): string[];
   /** Tell every open page that the context changed and why (they show a notice). */
   announce(reason: ContextChange): void;
   /** Abort `signal`: the database is being switched away or closed. */
@@ -120,6 +132,13 @@ export function createServices(options: ServicesOptions): Services {
     }, plugin));
   }
   profiles.ensureCurrent();
+  const conversation = createConversation(db, options.chatHistory);
+  const adopted = conversation.adopt(profiles.current().id ?? 0);
+  if (adopted) {
+    log.info(
+      `gave ${adopted} chat messages from before profiles had their own to the current profile`,
+    );
+  }
   const context: Context = createContext(store, options.environment, profiles);
   ready = true;
 
@@ -160,7 +179,27 @@ export function createServices(options: ServicesOptions): Services {
         bus.emit("pipeline", { workflow: run.workflow, key, operation: "delete" });
       },
     },
-    conversation: createConversation(db, options.chatHistory),
+    conversation,
+    apply(operations, source) {
+      return transaction(db, () =>
+        operations.map((operation) => {
+          if (!isWorkflowOperation(operation)) return crud.execute(operation, source).message;
+          const workflow = workflowServices.find((w) => w.slug === operation.workflow);
+          if (!workflow) {
+            throw new NotFoundError("workflows", operation.workflow, "That workflow is gone.");
+          }
+          if (operation.action === "finalize") {
+            workflow.finalize(operation.key, operation.version, source);
+            return `Finalized the ${workflow.definition.title} run ${operation.key}.`;
+          }
+          return workflow.restore(
+            operation.key,
+            operation.state ?? null,
+            operation.version,
+            source,
+          );
+        }));
+    },
     announce,
     retire: () => controller.abort(),
   };

@@ -180,6 +180,25 @@
 })();
 // Chat: Enter sends, Shift+Enter breaks the line; the box empties once sent; the log follows new text.
 (() => {
+  // Copy a message as it was written, or a block of code, to the clipboard.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    let text = "";
+    if (button.dataset.copy === "code") {
+      text = button.closest(".code-block")?.querySelector("code")?.textContent ?? "";
+    } else {
+      const raw = button.closest(".msg")?.querySelector("template.raw");
+      text = raw ? raw.content.textContent : "";
+    }
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Copy failed";
+    }
+    setTimeout(() => (button.textContent = "Copy"), 1500);
+  });
   document.addEventListener("keydown", (event) => {
     const box = event.target;
     if (!(box instanceof HTMLTextAreaElement) || !box.closest("#chat-form")) return;

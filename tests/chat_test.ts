@@ -1,64 +1,22 @@
 import assert from "node:assert/strict";
-import type { Config } from "@/lib/config.ts";
 import { dump } from "./helpers/app.ts";
 import { pageHeaders, startTestServer } from "./helpers/browser.ts";
-import { type FakeOllama, startFakeOllama } from "./helpers/fake_ollama.ts";
-import { connect, type Frame, type WsClient } from "./helpers/ws_client.ts";
-import type { Server } from "@/app/server.ts";
+import {
+  chatRows,
+  type ChatSetup,
+  chatSetup,
+  chatTest,
+  isError,
+  postForm,
+  stamp,
+} from "./helpers/chat.ts";
+import { startFakeOllama } from "./helpers/fake_ollama.ts";
+import { connect } from "./helpers/ws_client.ts";
 
-interface Setup {
-  fake: FakeOllama;
-  server: Server;
-  dataDir: string;
-  ws: WsClient;
-  wsUrl: string;
-  done(): Promise<void>;
-}
-
-async function setup(config: Partial<Config> = {}, dataDir?: string): Promise<Setup> {
-  const fake = await startFakeOllama();
-  const { server, dataDir: dir } = await startTestServer({
-    ollamaHost: fake.url,
-    llmStallMs: 800,
-    ...config,
-    ...(dataDir ? { dataDir } : {}),
-  });
-  const wsUrl = `ws://127.0.0.1:${server.port}/ws`;
-  const ws = await connect(wsUrl, { context: () => stamp(server) });
-  return {
-    fake,
-    server,
-    dataDir: dir,
-    ws,
-    wsUrl,
-    async done() {
-      await ws.close();
-      await server.shutdown();
-      await fake.close();
-    },
-  };
-}
-
-const stamp = (server: Server) => server.runtime.services().context.stamp();
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, sanitizeOps: false, sanitizeResources: false, fn });
-const isError = (f: Frame) => f.target === "#chat-log" && /msg-error/.test(f.content);
-const rows = (s: Setup) =>
-  s.server.runtime.db().prepare("SELECT role, content FROM chat ORDER BY id").all() as {
-    role: string;
-    content: string;
-  }[];
-
-/** POST a form to the server as one of its own pages would; the status. */
-async function postForm(s: Setup, path: string, body: Record<string, string>): Promise<number> {
-  const res = await fetch(`${s.server.url}${path}`, {
-    method: "POST",
-    headers: { ...pageHeaders(s.server), "hx-request": "true" },
-    body: new URLSearchParams(body),
-  });
-  await res.body?.cancel();
-  return res.status;
-}
+type Setup = ChatSetup;
+const setup = chatSetup;
+const test = chatTest;
+const rows = chatRows;
 
 test("a message streams its answer token by token to every open page, and a page opened later shows it", async () => {
   const s = await setup();
@@ -335,10 +293,18 @@ test("each invalid operation from the model is refused with an explanation and c
       const count = s.ws.frames.length;
       s.fake.replies.push({ toolCalls: [{ name: "crud", arguments: args }] });
       s.ws.send({ message: "do something" });
-      const refusal = await s.ws.waitFor((f) => s.ws.frames.indexOf(f) >= count && isError(f));
+      // A refused call shows as an entry saying why, and the model hears the refusal.
+      const refusal = await s.ws.waitFor((f) =>
+        s.ws.frames.indexOf(f) >= count && /msg-operation/.test(f.content) &&
+        /Refused:/.test(f.content)
+      );
       assert.match(refusal.content.replaceAll("&quot;", '"'), why, JSON.stringify(args));
       assert.match(refusal.content, /Nothing was changed/);
-      await s.ws.waitFor((f) => s.ws.frames.indexOf(f) >= count && f.swap === "outerHTML");
+      await s.ws.waitFor((f) =>
+        s.ws.frames.indexOf(f) >= count && f.swap === "outerHTML" && /msg-assistant/.test(f.content)
+      );
+      const toolMessage = s.fake.requests.at(-1)!.messages.at(-1)!;
+      assert.equal(toolMessage.role, "tool", "the refusal went back to the model");
       const after = dump(rt.db()).replace(/\["chat",.*?\]\],/s, "");
       assert.equal(after, before, `${JSON.stringify(args)} changed data`);
     }
@@ -500,14 +466,16 @@ test("the model comments on workflow steps only when the person switched comment
     assert.equal(await post("/chat/commentary", { on: "on" }), 204);
     assert.match(await (await fetch(`${s.server.url}/chat/status`)).text(), /name="on" checked/);
     s.fake.replies.push({ tokens: ["Nice name."], delayMs: 300 });
-    const started = performance.now();
     assert.equal(await post("/hello/start", { key: "talky" }), 200);
+    const started = performance.now();
+    assert.equal(await post("/hello/run/talky/step/step_01", { version: "1", name: "Ada" }), 200);
     assert.ok(performance.now() - started < 250, "the request did not wait for the model");
     await s.ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("Nice name."));
     assert.match(
       s.fake.requests[0]!.messages.at(-1)!.content,
-      /Cardflow event: Hello · talky: started/,
+      /Cardflow event: Hello · talky: submitted “Your name”/,
     );
+    assert.equal(s.fake.requests[0]!.tools, undefined, "commentary is offered no tools");
     assert.equal(
       rows(s).filter((r) => r.role === "user").length,
       0,
@@ -516,7 +484,7 @@ test("the model comments on workflow steps only when the person switched comment
 
     // A failing model stays out of the chat while commenting.
     s.fake.replies.push({ fault: "500" });
-    await post("/hello/run/talky/step/step_01", { version: "1", name: "Grace" });
+    await post("/hello/run/talky/step/step_01", { version: "2", name: "Grace" });
     await s.ws.waitFor((f) => /talky: submitted/.test(f.content));
     await s.server.runtime.deps().bus.idle();
     assert.equal(s.ws.frames.filter(isError).length, 0);

@@ -48,10 +48,27 @@ browserTest(
       }).click();
       await page.locator("#profile-menu strong", { hasText: "<img" }).waitFor();
 
-      fake.replies.push({ tokens: ["Sure: ", PAYLOAD, "\n\n```\n", PAYLOAD, "\n```"] });
+      fake.replies.push({
+        tokens: [
+          "Sure: ",
+          PAYLOAD,
+          "\n\n[click me](javascript:window.__xss=4) and [data](data:text/html,<script>x</script>)",
+          ' and ![pixel](https://evil.example/track.png) and <a href="javascript:window.__xss=5">raw</a>',
+          "\n\n```\n",
+          PAYLOAD,
+          "\n```",
+        ],
+      });
       await page.locator("#chat-form textarea").fill(PAYLOAD);
       await page.locator("#chat-form textarea").press("Enter");
       await page.locator(".msg-assistant pre").waitFor();
+      const hrefs = await page.locator("#chat-log a").evaluateAll((links) =>
+        links.map((a) => a.getAttribute("href") ?? "")
+      );
+      assert.ok(hrefs.length >= 3, "the model's links are shown as links");
+      for (const href of hrefs) assert.doesNotMatch(href, /^(javascript|data):/i, href);
+      assert.equal(await page.locator("#chat-log img").count(), 0, "no image loads from the model");
+      await page.locator("#chat-log a", { hasText: "click me" }).click();
       await page.goto(url + "/history");
       await page.goto(url + "/chat");
       await page.locator("#conversation").waitFor();

@@ -55,3 +55,19 @@ Deno.test("emitting on the bus returns before listeners run and survives a faili
   await bus.idle();
   assert.deepEqual(seen, [1]);
 });
+
+Deno.test("text from outside cannot forge a log line: control characters are escaped", () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: "debug", sink: (_level, line) => lines.push(line) });
+  const forged = "crud\n2026-11-25T00:00:00.000Z INFO  [cardflow] admin logged in\r\u2028";
+  log.info(`assistant ran ${forged}`, { args: forged });
+  log.warn("refused", new Error(`no field "${forged}"`));
+  assert.equal(lines.length, 2);
+  for (const line of lines.slice(0, 1)) assert.doesNotMatch(line, /[\n\r\u2028]/);
+  assert.match(lines[0]!, /assistant ran crud\\n2026-11-25T00:00:00\.000Z INFO/);
+  assert.equal(
+    lines[1]!.split("\n").filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l)).length,
+    1,
+    "an error's stack adds only indented frames, never a line that looks like a log line",
+  );
+});

@@ -19,7 +19,7 @@ import {
 } from "../../pipeline/workflow/define.ts";
 import { keyProblem, suggestKey } from "../../pipeline/workflow/keys.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
-import type { JobState, StepData } from "../../pipeline/workflow/state.ts";
+import type { JobState, RunState, StepData } from "../../pipeline/workflow/state.ts";
 import { parseStep } from "../../pipeline/workflow/values.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { PipelineEvent, ServiceEvents, Source } from "../events.ts";
@@ -72,6 +72,12 @@ export interface WorkflowService {
   ): Promise<SubmitResult>;
   finalize(key: string, version: number, source: Source): Run;
   unfinalize(key: string, version: number, source: Source): Run;
+  /**
+   * Put run `key` back to `state` (delete it when `state` is null) if it is
+   * still at `version`: the undo of a start or a submit. A run changed since
+   * is a ConflictError and stays as it is.
+   */
+  restore(key: string, state: RunState | null, version: number, source: Source): string;
   /** Check that `stepId` may be shown as a form again (reverting writes nothing). */
   checkRevert(key: string, stepId: string): Run;
   /** What step `stepId` of run `key` shows, with `editing` the step being reverted. */
@@ -170,6 +176,7 @@ export function createWorkflowService(
     key: string,
     version: number,
     operation: "finalize" | "unfinalize",
+    source: Source,
   ): Run {
     const run = runs.update(
       load(key).key,
@@ -179,7 +186,7 @@ export function createWorkflowService(
           ? machine.finalize(definition, current.state, now())
           : machine.unfinalize(current.state, now()),
     );
-    emit({ key: run.key, operation });
+    emit({ key: run.key, operation, source });
     return run;
   }
 
@@ -195,7 +202,7 @@ export function createWorkflowService(
     },
     load,
     suggestKey: () => suggestKey(env.profileName(), slug, (k) => runs.find(k) !== undefined),
-    start(key, _source) {
+    start(key, source) {
       const problem = keyProblem(key);
       if (problem) throw new NotFoundError("pipeline", key, problem);
       const existing = runs.find(key);
@@ -206,10 +213,10 @@ export function createWorkflowService(
       }
       if (existing) return { run: existing, created: false };
       const run = runs.create(key, slug, machine.initialState(now()));
-      emit({ key, operation: "start" });
+      emit({ key, operation: "start", source });
       return { run, created: true };
     },
-    async submit(key, stepId, version, input, _source) {
+    async submit(key, stepId, version, input, source) {
       const run = load(key);
       const step = stepOf(stepId);
       // Refuse a stale page before anything is written, files included.
@@ -247,12 +254,28 @@ export function createWorkflowService(
         if (stored) await files.discard(stored);
         throw error;
       }
-      emit({ key: run.key, operation: "submit", step: stepId, values });
+      emit({ key: run.key, operation: "submit", step: stepId, values, source });
       if (jobId) jobs.start(run.key, step, values[step.field.name] ?? "", jobId);
       return { ok: true, run: updated };
     },
-    finalize: (key, version) => transition(key, version, "finalize"),
-    unfinalize: (key, version) => transition(key, version, "unfinalize"),
+    finalize: (key, version, source) => transition(key, version, "finalize", source),
+    unfinalize: (key, version, source) => transition(key, version, "unfinalize", source),
+    restore(key, state, version, source) {
+      const run = load(key);
+      if (run.version !== version) {
+        throw new ConflictError(
+          `The run "${key}" changed after that, so it was left as it is: ${STALE}`,
+        );
+      }
+      if (state === null) {
+        runs.delete(key);
+        emit({ key, operation: "delete", source });
+        return `Deleted the ${definition.title} run ${key}.`;
+      }
+      runs.update(key, version, () => ({ ...state, updated: now() }));
+      emit({ key, operation: "restore", source });
+      return `Put the ${definition.title} run ${key} back as it was.`;
+    },
     checkRevert(key, stepId) {
       const run = load(key);
       machine.revert(definition, run.state, stepId);

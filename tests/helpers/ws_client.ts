@@ -53,7 +53,10 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<WsCl
         send: (value) =>
           socket.send(JSON.stringify({
             ...value,
-            ...(context ? { headers: { "X-Cardflow-Context": context() } } : {}),
+            headers: {
+              ...(value.headers as Record<string, string> | undefined),
+              ...(context ? { "X-Cardflow-Context": context() } : {}),
+            },
           })),
         waitFor(match, ms = 5000) {
           return new Promise((done, fail) => {
