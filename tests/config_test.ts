@@ -104,3 +104,25 @@ Deno.test("allowed hosts come from the variable and repeated flags", () => {
   );
   assert.deepEqual(config.allowedHosts, ["a.test", "b.test", "box.local", "nas"]);
 });
+
+Deno.test("an OpenAI-compatible endpoint is chosen with --llm-api and --llm-url, its key only from the environment", () => {
+  const config = run(
+    source(["--llm-api", "openai", "--llm-url", "127.0.0.1:8080/v1/"], {
+      CARDFLOW_LLM_KEY: "sk-local",
+    }),
+  );
+  assert.equal(config.llmApi, "openai");
+  assert.equal(config.llmUrl, "http://127.0.0.1:8080/v1");
+  assert.equal(config.llmKey, "sk-local");
+  assert.equal(run(source([], { OPENAI_API_KEY: "sk-2" })).llmKey, "sk-2");
+  assert.equal(run(source([], {})).llmApi, "ollama");
+  for (
+    const [args, pattern] of [
+      [["--llm-api", "openai"], /needs --llm-url/],
+      [["--llm-api", "claude"], /must be ollama or openai/],
+      [["--llm-key", "x"], /unknown option --llm-key/],
+    ] as [string[], RegExp][]
+  ) {
+    assert.throws(() => parseConfig(source(args, {})), pattern);
+  }
+});
