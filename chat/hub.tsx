@@ -103,6 +103,9 @@ export const MAX_QUESTION = 8000;
 /** Re-render a streaming answer's Markdown at most this often. */
 const RENDER_EVERY_MS = 400;
 
+/** Save a streaming answer at most this often (it is saved whole when it ends). */
+const SAVE_EVERY_MS = 2000;
+
 /** Create the hub of one database. */
 export function createChatHub(deps: HubDeps): ChatHub {
   const { services, llm } = deps;
@@ -174,7 +177,9 @@ export function createChatHub(deps: HubDeps): ChatHub {
     const answerId = crypto.getRandomValues(new Uint32Array(1))[0]!;
     const changes: Operation[] = [];
     const contents = new Map<number, string>();
+    // When each message may next be re-rendered, and when it was last saved.
     const rendered = new Map<number, number>();
+    const saved = new Map<number, number>();
     try {
       const history = options.history ?? conversation.recent(mine, 200);
       const messages = composeMessages({
@@ -209,24 +214,31 @@ export function createChatHub(deps: HubDeps): ChatHub {
           open() {
             const m = conversation.add(mine, "assistant", "", { meta: { answer: answerId } });
             contents.set(m.id, "");
-            rendered.set(m.id, Date.now());
+            rendered.set(m.id, Date.now() + RENDER_EVERY_MS);
+            saved.set(m.id, Date.now());
             append(m, true);
             return m.id;
           },
           token(id, piece) {
             const so = (contents.get(id) ?? "") + piece;
             contents.set(id, so);
+            // The token goes out first: nothing on this path may wait for rendering or saving.
             send({ target: `#msg-${id} .body`, swap: "beforeend", content: escapeHtml(piece) });
-            const last = rendered.get(id) ?? 0;
-            if (Date.now() - last > RENDER_EVERY_MS) {
-              rendered.set(id, Date.now());
+            const now = Date.now();
+            if (now - (saved.get(id) ?? 0) > SAVE_EVERY_MS) {
+              saved.set(id, now);
               conversation.update(id, { content: so });
-              send({
-                target: `#msg-${id} .body`,
-                swap: "innerHTML",
-                content: text(<Markdown text={so} chat />),
-              });
             }
+            if (now < (rendered.get(id) ?? 0)) return;
+            const started = performance.now();
+            send({
+              target: `#msg-${id} .body`,
+              swap: "innerHTML",
+              content: text(<Markdown text={so} chat />),
+            });
+            // A long answer costs more to render: back off so rendering stays a small share.
+            const cost = performance.now() - started;
+            rendered.set(id, Date.now() + Math.max(RENDER_EVERY_MS, cost * 50));
           },
           close(id, content, cut) {
             if (content === "") {
