@@ -9,16 +9,9 @@
  * and every line is ours to judge.
  */
 
-import {
-  errorText,
-  failure,
-  type FailureContext,
-  LlmError,
-  readErrorText,
-  truncate,
-} from "./llm_error.ts";
+import { errorText, failure, type FailureContext, readErrorText, truncate } from "./llm_error.ts";
 import { normalizeModel } from "./llm_names.ts";
-import { explain, readLines, watchStream } from "./llm_stream.ts";
+import { explain, fetchModelList, healthyFrom, readLines, watchStream } from "./llm_stream.ts";
 import type { BackendOptions, Chunk, Llm, LlmMessage, ModelInfo, ToolCall } from "./llm_types.ts";
 
 /** A message in Ollama's shape (docs/api.md, "Chat request (With history, with tools)"). */
@@ -165,31 +158,10 @@ export function createOllamaLlm(options: BackendOptions): Llm {
   }
 
   async function models(): Promise<ModelInfo[]> {
-    const context: FailureContext = { api: "ollama", url, model: "" };
-    let response: Response;
-    try {
-      response = await fetch(`${url}/api/tags`, {
-        signal: AbortSignal.timeout(options.listTimeoutMs),
-      });
-    } catch {
-      throw failure("down", context);
-    }
-    if (!response.ok) {
-      throw failure(
-        "http",
-        context,
-        await readErrorText(response, options.maxErrorChars),
-        response.status,
-      );
-    }
-    let body;
-    try {
-      body = await response.json();
-    } catch {
-      throw new LlmError("Ollama sent a model list Cardflow could not read.", {
-        kind: "malformed",
-      });
-    }
+    const body = await fetchModelList(`${url}/api/tags`, { api: "ollama", url, model: "" }, {
+      timeoutMs: options.listTimeoutMs,
+      maxErrorChars: options.maxErrorChars,
+    });
     const list: Record<string, unknown>[] = Array.isArray(body?.models) ? body.models : [];
     return list.map((m) => {
       const details = (m.details ?? {}) as Record<string, unknown>;
@@ -212,13 +184,6 @@ export function createOllamaLlm(options: BackendOptions): Llm {
     host: url,
     chat,
     models,
-    async healthy() {
-      try {
-        await models();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    healthy: healthyFrom(models),
   };
 }

@@ -9,15 +9,15 @@
  * it hides; the wire format is small (see `llm_stream.ts`).
  */
 
+import { errorText, failure, type FailureContext, readErrorText, truncate } from "./llm_error.ts";
 import {
-  errorText,
-  failure,
-  type FailureContext,
-  LlmError,
-  readErrorText,
-  truncate,
-} from "./llm_error.ts";
-import { explain, readEvents, readLines, watchStream } from "./llm_stream.ts";
+  explain,
+  fetchModelList,
+  healthyFrom,
+  readEvents,
+  readLines,
+  watchStream,
+} from "./llm_stream.ts";
 import type { BackendOptions, Chunk, DoneInfo, Llm, LlmMessage, ModelInfo } from "./llm_types.ts";
 
 // Ollama /v1 "… does not support tools"; llama.cpp without --jinja "tools param requires
@@ -200,28 +200,11 @@ export function createOpenAiLlm(options: BackendOptions): Llm {
   }
 
   async function models(): Promise<ModelInfo[]> {
-    const context: FailureContext = { api: "openai", url, model: "" };
-    let response: Response;
-    try {
-      response = await fetch(`${url}/models`, {
-        headers: auth,
-        signal: AbortSignal.timeout(options.listTimeoutMs),
-      });
-    } catch {
-      throw failure("down", context);
-    }
-    if (!response.ok) {
-      const text = await readErrorText(response, options.maxErrorChars);
-      throw failure("http", context, text, response.status);
-    }
-    let body;
-    try {
-      body = await response.json();
-    } catch {
-      throw new LlmError("The model server sent a model list Cardflow could not read.", {
-        kind: "malformed",
-      });
-    }
+    const body = await fetchModelList(`${url}/models`, { api: "openai", url, model: "" }, {
+      headers: auth,
+      timeoutMs: options.listTimeoutMs,
+      maxErrorChars: options.maxErrorChars,
+    });
     const list: Record<string, unknown>[] = Array.isArray(body?.data) ? body.data : [];
     return list.map((m) => {
       // llama.cpp adds `meta.size`; the standard list has only ids.
@@ -235,13 +218,6 @@ export function createOpenAiLlm(options: BackendOptions): Llm {
     host: url,
     chat,
     models,
-    async healthy() {
-      try {
-        await models();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    healthy: healthyFrom(models),
   };
 }

@@ -6,7 +6,7 @@
  * mapping of whatever broke to an {@linkcode LlmError}.
  */
 
-import { failure, type FailureContext, LlmError, serverName } from "./llm_error.ts";
+import { failure, type FailureContext, LlmError, readErrorText, serverName } from "./llm_error.ts";
 
 /** Watches one request: aborts it when the caller stops or nothing arrives in time. */
 export interface StreamWatch {
@@ -181,4 +181,49 @@ export function explain(
   }
   // Refused or unreachable before the answer began; broken off after it began.
   return failure(limits.connected ? "cut" : "down", context);
+}
+
+/**
+ * GET a server's model list as JSON, with the failure kinds every backend
+ * uses: "down" when it does not answer, "http" for an error status,
+ * "malformed" for a body that is not JSON.
+ */
+export async function fetchModelList(
+  url: string,
+  context: FailureContext,
+  options: { headers?: HeadersInit; timeoutMs: number; maxErrorChars: number },
+): Promise<Record<string, unknown> | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: options.headers,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch {
+    throw failure("down", context);
+  }
+  if (!response.ok) {
+    const text = await readErrorText(response, options.maxErrorChars);
+    throw failure("http", context, text, response.status);
+  }
+  try {
+    return await response.json();
+  } catch {
+    throw new LlmError(
+      `${serverName(context.api, true)} sent a model list Cardflow could not read.`,
+      { kind: "malformed" },
+    );
+  }
+}
+
+/** Whether a server answers: its model list can be read. */
+export function healthyFrom(models: () => Promise<unknown>): () => Promise<boolean> {
+  return async function healthy() {
+    try {
+      await models();
+      return true;
+    } catch {
+      return false;
+    }
+  };
 }
