@@ -372,6 +372,16 @@ export function createChatHub(deps: HubDeps): ChatHub {
     return m;
   }
 
+  /** The proposal message `id`, still waiting for Apply. */
+  function openProposal(id: number) {
+    const m = own(id);
+    const proposal = m.meta.proposal;
+    if (m.role !== "proposal" || !proposal || proposal.state !== "open") {
+      throw new ConflictError("That proposal was already applied or dismissed.");
+    }
+    return { m, proposal };
+  }
+
   const hub: ChatHub = {
     llm,
     conversation,
@@ -465,11 +475,7 @@ export function createChatHub(deps: HubDeps): ChatHub {
       return done.join(" ");
     },
     apply(id) {
-      const m = own(id);
-      const proposal = m.meta.proposal;
-      if (m.role !== "proposal" || !proposal || proposal.state !== "open") {
-        throw new ConflictError("That proposal was already applied or dismissed.");
-      }
+      const { m, proposal } = openProposal(id);
       const done = services.apply([proposal.operation], "ui");
       conversation.update(id, { meta: { ...m.meta, proposal: { ...proposal, state: "applied" } } });
       replace(id);
@@ -477,11 +483,7 @@ export function createChatHub(deps: HubDeps): ChatHub {
       return done.join(" ");
     },
     dismiss(id) {
-      const m = own(id);
-      const proposal = m.meta.proposal;
-      if (m.role !== "proposal" || !proposal || proposal.state !== "open") {
-        throw new ConflictError("That proposal was already applied or dismissed.");
-      }
+      const { m, proposal } = openProposal(id);
       conversation.update(id, {
         meta: { ...m.meta, proposal: { ...proposal, state: "dismissed" } },
       });
