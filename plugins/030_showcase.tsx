@@ -140,8 +140,8 @@ export default defineWorkflow({
         label: "Rounds of work (0.1 s each)",
       },
       job: {
-        async run(value, report, signal) {
-          const total = Number(value);
+        async run(values, { report, signal }) {
+          const total = Number(values.rounds);
           let checksum = 0;
           for (let i = 1; i <= total; i++) {
             if (signal.aborted) throw new Error("stopped");

@@ -185,7 +185,7 @@ browserTest(
     await page.locator("#step-upload button[type=submit]").click();
     await fill("crunch", "20");
     await page.locator("#step-crunch progress").waitFor();
-    await page.locator("#step-crunch", { hasText: /[1-9]\d* of 20 done/ }).waitFor();
+    await page.locator("#step-crunch", { hasText: /[1-9]\d* of 20: round/ }).waitFor();
     await page.goto(url + "/tasks");
     await page.goto(url + "/showcase/run/live");
     await page.locator("#step-crunch", { hasText: "20 rounds done" }).waitFor({ timeout: 10_000 });
