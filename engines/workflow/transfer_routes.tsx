@@ -122,7 +122,7 @@ export function transferRoutes(deps: Deps, service: WorkflowService, pages: Tran
       const run = await service.clone(
         c.req.param("key"),
         text(form, "upto"),
-        text(form, "key").trim(),
+        text(form, "new_key").trim(),
         "ui",
       );
       return pages.frame(c, run);
