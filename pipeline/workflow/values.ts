@@ -82,6 +82,11 @@ export function formValuesOf(step: StepSpec, input: StepInput): FormValues {
   return out;
 }
 
+/** A file name without any folder a browser or a script put before it. */
+function baseName(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? "").slice(-200) || "file";
+}
+
 function kib(bytes: number): string {
   return `${Math.round(bytes / 1024).toLocaleString("en")} KiB`;
 }
@@ -120,8 +125,8 @@ function parseField(
     const cap = field.maxTotalBytes ?? FILE_LIMITS.maxTotalBytes;
     if (total > cap) return { error: `${label}: the files together may be at most ${kib(cap)}.` };
     const refs: FileRef[] = files.map((f) => ({
-      name: f.name,
-      original: f.name,
+      name: baseName(f.name),
+      original: baseName(f.name),
       bytes: f.size,
       type: f.type || "application/octet-stream",
     }));
