@@ -76,11 +76,22 @@
   const charts = async (root) => {
     const found = [...root.querySelectorAll("[data-chart]:not([data-ready])")];
     if (found.length === 0 || !src.chart) return;
+    // Claimed before the library loads: a second scan meanwhile must not take them too.
+    for (const el of found) el.dataset.ready = "pending";
     await load(src.chart);
     for (const el of found) {
+      if (!el.isConnected) continue;
       try {
-        const chart = drawChart(el);
-        new ResizeObserver(() => chart.resize()).observe(el);
+        drawChart(el);
+        // The instance changes when the theme does: look it up on every resize.
+        new ResizeObserver(() => {
+          const chart = echarts.getInstanceByDom(el);
+          if (!chart) return;
+          chart.resize();
+          // Draw now rather than on the next animation frame, so the chart is never blank.
+          const zr = chart.getZr && chart.getZr();
+          if (zr && zr.refreshImmediately) zr.refreshImmediately();
+        }).observe(el);
       } catch (error) {
         fail(el, error);
       }
@@ -92,22 +103,45 @@
   const tables = async (root) => {
     const found = [...root.querySelectorAll("table[data-table]:not([data-ready])")];
     if (found.length === 0 || !src.table) return;
+    for (const el of found) el.dataset.ready = "pending";
     if (src.tableCss) stylesheet(src.tableCss);
     await load(src.table);
     for (const el of found) {
-      el.dataset.ready = "1";
-      const id = el.id;
+      if (!el.isConnected) continue; // swapped away while the library loaded
+      // Read the server's table as text (never as HTML) and hand Tabulator the data.
+      const heads = [...el.tHead.rows[0].cells];
+      const columns = heads.map((th) => ({
+        title: th.textContent.trim(),
+        field: th.getAttribute("tabulator-field"),
+        sorter: th.getAttribute("tabulator-sorter") || "string",
+        hozAlign: th.getAttribute("tabulator-sorter") === "number" ? "right" : "left",
+      }));
+      const data = [...(el.tBodies[0] ? el.tBodies[0].rows : [])].map((tr) => {
+        const row = {};
+        columns.forEach((c, i) => {
+          const text = tr.cells[i] ? tr.cells[i].textContent : "";
+          row[c.field] = c.sorter === "number" && text !== "" ? Number(text) : text;
+        });
+        return row;
+      });
       const size = Number(el.dataset.pageSize || 100);
-      const rows = el.tBodies[0] ? el.tBodies[0].rows.length : 0;
+      const holder = document.createElement("div");
+      holder.id = el.id;
+      holder.dataset.ready = "1";
+      holder.setAttribute("role", "region");
+      holder.setAttribute("aria-label", el.caption ? el.caption.textContent : "Table");
+      el.replaceWith(holder);
       try {
-        const table = new Tabulator(el, {
+        const table = new Tabulator(holder, {
+          data,
+          columns,
           layout: "fitDataStretch",
-          pagination: rows > size,
+          pagination: data.length > size,
           paginationSize: size,
           paginationCounter: "rows",
           placeholder: "No rows match.",
         });
-        const box = document.querySelector(`input[data-table-filter="${id}"]`);
+        const box = document.querySelector(`input[data-table-filter="${holder.id}"]`);
         if (box) {
           const filter = () => {
             const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -123,7 +157,7 @@
           table.on("tableBuilt", filter);
         }
       } catch (error) {
-        fail(el, error);
+        fail(holder, error);
       }
     }
   };
@@ -133,23 +167,27 @@
     const selector = again ? "pre[data-diagram]" : "pre[data-diagram]:not([data-ready])";
     const found = [...root.querySelectorAll(selector)];
     if (found.length === 0 || !src.mermaid) return;
+    for (const el of found) {
+      el.dataset.source ??= el.textContent;
+      el.dataset.ready = "pending";
+    }
     await load(src.mermaid);
+    const live = found.filter((el) => el.isConnected);
+    if (live.length === 0) return;
     mermaid.initialize({
       startOnLoad: false,
       securityLevel: "strict",
       theme: dark() ? "dark" : "default",
     });
-    for (const el of found) {
-      el.dataset.source ??= el.textContent;
+    for (const el of live) {
       el.textContent = el.dataset.source;
       el.removeAttribute("data-processed");
-      el.dataset.ready = "drawing";
     }
     try {
-      await mermaid.run({ nodes: found });
-      for (const el of found) el.dataset.ready = "1";
+      await mermaid.run({ nodes: live });
+      for (const el of live) el.dataset.ready = "1";
     } catch (error) {
-      for (const el of found) if (el.dataset.ready !== "1") fail(el, error);
+      for (const el of live) if (el.dataset.ready !== "1") fail(el, error);
     }
   };
 

@@ -160,7 +160,7 @@ export function FieldInput(props: {
       const max = field.max ?? 100;
       const shown = value ?? String(Math.round((min + max) / 2));
       input = (
-        <span class="range">
+        <span class="range-input">
           <input
             {...common}
             type="range"
