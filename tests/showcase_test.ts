@@ -72,6 +72,10 @@ Deno.test("the showcase takes every input kind, renders Markdown, a table and co
     assert.doesNotMatch(notes, /<script>|javascript:/);
     assert.match(await fragment(app, "show", "table"), /<td>brushes<\/td><td>5<\/td>/);
     assert.match(await fragment(app, "show", "code"), /<span class="hljs-keyword">const<\/span>/);
+    assert.match(
+      await fragment(app, "show", "code"),
+      /<button[^>]*data-copy="code-snippet"[^>]*>\s*Copy/,
+    );
     assert.doesNotMatch(await fragment(app, "show", "code"), /<b>/);
     const summary = await fragment(app, "show", "summary");
     assert.match(summary, /all good/);

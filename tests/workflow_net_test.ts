@@ -62,11 +62,20 @@ Deno.test("a workflow that declares a loopback host still cannot reach it: only 
   }
 });
 
+/** A loopback port nothing listens on (bound, then released). */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
 Deno.test("a host the user allowed is reached, and another port of it is another host, refused", async () => {
   await using site = startTestSite();
+  const closed = closedPort();
   const app = testApp({
     plugins: withPlugins(["080_fetcher.tsx", fetcher([])]),
-    config: { allowNetHosts: [site.host] },
+    config: { allowNetHosts: [site.host, `127.0.0.1:${closed}`] },
   });
   try {
     const ok = await fetchWith(app, `${site.origin}/about`);
@@ -78,6 +87,10 @@ Deno.test("a host the user allowed is reached, and another port of it is another
     const other = await fetchWith(app, `http://127.0.0.1:9/`);
     assert.equal(other.job.status, "failed");
     assert.match(other.job.note, /not on the list/);
+    // An allowed host where nothing listens: the card says the connection was refused.
+    const refused = await fetchWith(app, `http://127.0.0.1:${closed}/`);
+    assert.equal(refused.job.status, "failed");
+    assert.match(refused.job.note, /the server refused the connection/);
   } finally {
     app.close();
   }
