@@ -185,6 +185,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         environment: env,
         dataDir: config.dataDir,
         chatHistory: config.chatHistory,
+        allowNetHosts: config.allowNetHosts,
         bus,
         live,
         log,

@@ -10,7 +10,7 @@
 
 import { ConflictError, NotFoundError, ValidationError } from "../lib/errors.ts";
 import type { ToolCall, ToolSpec } from "../lib/llm.ts";
-import type { FieldSpec, StepSpec } from "../pipeline/workflow/define.ts";
+import { fieldsOf, isRequiredField } from "../pipeline/workflow/define.ts";
 import { StateError } from "../pipeline/workflow/machine.ts";
 import {
   type CrudAppInfo,
@@ -256,10 +256,6 @@ function runCrud(services: Services, call: ToolCall): ToolOutcome {
   };
 }
 
-function fieldsOf(step: StepSpec): FieldSpec[] {
-  return [step.field];
-}
-
 /** A run as the model sees it: each step, its fields, its values, and the run's version. */
 function describeRun(workflow: WorkflowService, run: Run): Record<string, unknown> {
   const { definition } = workflow;
@@ -277,7 +273,7 @@ function describeRun(workflow: WorkflowService, run: Run): Record<string, unknow
       fields: fieldsOf(step).map((f) => ({
         name: f.name,
         kind: f.kind,
-        required: f.required ?? f.kind !== "checkbox",
+        required: isRequiredField(f),
         ...(f.options ? { options: f.options } : {}),
       })),
     })),
@@ -358,9 +354,10 @@ async function runWorkflow(
       const before = workflow.load(key);
       const result = await workflow.submit(key, stepId, version, input, source);
       if (!result.ok) {
+        const why = [result.message, ...Object.values(result.errors)].filter(Boolean).join(" ");
         return {
-          summary: `Could not submit “${result.step.label}” of ${key}: ${result.error}`,
-          result: bounded({ refused: result.error }),
+          summary: `Could not submit “${result.step.label}” of ${key}: ${why}`,
+          result: bounded({ refused: why, fields: result.errors }),
           refused: true,
           wrote: false,
         };

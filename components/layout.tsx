@@ -42,7 +42,21 @@ export interface ShellProps {
   /** The context stamp every write from this page carries back (see services/context.ts). */
   context: string;
   /** URLs of the embedded static files. */
-  assets: { css: string; htmx: string; sse: string; ws: string; app: string; sortable: string };
+  assets: {
+    css: string;
+    htmx: string;
+    sse: string;
+    ws: string;
+    app: string;
+    sortable: string;
+    /** Workflow glue, and the display widgets with the libraries they load when needed. */
+    workflow: string;
+    widgets: string;
+    chart: string;
+    table: string;
+    tableCss: string;
+    mermaid: string;
+  };
   bootId: string;
   /** The dev-mode script's URL, only under `deno task dev`. */
   devScript?: string;
@@ -192,6 +206,16 @@ export function Layout(props: ShellProps) {
           <script src={props.assets.ws}></script>
           <script src={props.assets.sortable} defer></script>
           <script src={props.assets.app} defer></script>
+          <script src={props.assets.workflow} defer></script>
+          <script
+            src={props.assets.widgets}
+            defer
+            data-chart={props.assets.chart}
+            data-table={props.assets.table}
+            data-table-css={props.assets.tableCss}
+            data-mermaid={props.assets.mermaid}
+          >
+          </script>
           {props.devScript && <script src={props.devScript} defer></script>}
         </head>
         <body

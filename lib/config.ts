@@ -6,6 +6,7 @@
  */
 
 import { type Level, parseLevel } from "./log.ts";
+import { isHostPattern } from "./net_address.ts";
 
 /** The name and version printed by `--version`. */
 export const VERSION = "0.1.0";
@@ -38,6 +39,11 @@ export interface Config {
   dev: boolean;
   /** A backup file to restore before starting. */
   restore?: string;
+  /**
+   * Hosts every workflow may fetch from besides the ones it declares
+   * (`--allow-net-host`); only these may be loopback or private addresses.
+   */
+  allowNetHosts: string[];
 }
 
 /** Defaults for everything but the data folder, which depends on how we run. */
@@ -94,6 +100,8 @@ Options (each also read from the environment variable shown):
   --log-level LEVEL   debug, info, warn, error or silent (CARDFLOW_LOG_LEVEL, default ${DEFAULTS.logLevel})
   --max-body BYTES    largest request body (CARDFLOW_MAX_BODY, default ${DEFAULTS.maxBodyBytes})
   --chat-history N    chat messages kept, system message included (CARDFLOW_CHAT_HISTORY, default ${DEFAULTS.chatHistory})
+  --allow-net-host NAME  let workflows fetch from this host, repeatable: example.com,
+                      *.example.com, 127.0.0.1:8080 (CARDFLOW_ALLOW_NET_HOSTS, comma list)
   --restore FILE      restore the database from a backup file, then start
   --open              open the browser once listening
   --help              print this help
@@ -113,6 +121,7 @@ const VALUE_FLAGS = [
   "max-body",
   "chat-history",
   "restore",
+  "allow-net-host",
 ] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
 
@@ -217,6 +226,17 @@ export function parseConfig(source: ConfigSource): ParseResult {
     ...(values.get("allowed-host") ?? []),
   ].map((h) => h.trim().toLowerCase()).filter(Boolean);
 
+  const netHosts = [
+    ...(env.CARDFLOW_ALLOW_NET_HOSTS?.split(",") ?? []),
+    ...(values.get("allow-net-host") ?? []),
+  ].map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const badHost = netHosts.find((h) => !isHostPattern(h));
+  if (badHost !== undefined) {
+    throw new ConfigError(
+      `--allow-net-host: "${badHost}" is not a host like example.com, *.example.com or 127.0.0.1:8080`,
+    );
+  }
+
   let logLevel: Level;
   try {
     logLevel = parseLevel(level ?? DEFAULTS.logLevel);
@@ -245,6 +265,7 @@ export function parseConfig(source: ConfigSource): ParseResult {
     llmStallMs: DEFAULTS.llmStallMs,
     open: bools.has("open"),
     dev: bools.has("dev") || env.CARDFLOW_DEV === "1",
+    allowNetHosts: [...new Set(netHosts)],
   };
   const restore = pick("restore");
   if (restore) config.restore = restore;
@@ -267,6 +288,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     llmStallMs: DEFAULTS.llmStallMs,
     open: false,
     dev: false,
+    allowNetHosts: [],
     ...overrides,
   };
 }

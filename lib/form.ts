@@ -13,6 +13,19 @@ export type FormFields = Record<string, string | File>;
 
 /** Parse the request's form body; throws a 400 (or the 413 of an oversize body). */
 export async function readForm(c: Context): Promise<FormFields> {
+  const out: FormFields = {};
+  for (const [name, values] of Object.entries(await readFormLists(c))) {
+    const last = values.at(-1);
+    if (last !== undefined) out[name] = last;
+  }
+  return out;
+}
+
+/**
+ * Every value of every field, in order: the choices of a group of
+ * checkboxes, the files of a multiple file input. Same checks as {@linkcode readForm}.
+ */
+export async function readFormLists(c: Context): Promise<Record<string, (string | File)[]>> {
   const type = c.req.header("content-type") ?? "";
   if (c.req.method === "GET" || c.req.method === "HEAD") return {};
   if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
@@ -29,16 +42,15 @@ export async function readForm(c: Context): Promise<FormFields> {
       message: "The form could not be read: it is not valid form data.",
     });
   }
-  const out: FormFields = {};
+  const out: Record<string, (string | File)[]> = {};
   for (const [name, value] of Object.entries(fields)) {
-    const last = Array.isArray(value) ? value.at(-1) : value;
-    if (last === undefined) continue;
-    if (typeof last === "string" && last.includes("\uFFFD")) {
+    const list = Array.isArray(value) ? value : [value];
+    if (list.some((v) => typeof v === "string" && v.includes("\uFFFD"))) {
       throw new HTTPException(400, {
         message: `The field "${name}" holds bytes that are not valid text.`,
       });
     }
-    out[name] = last;
+    out[name] = list;
   }
   return out;
 }

@@ -10,8 +10,9 @@
  *    any connection is made;
  * 3. resolves the name (IP literals are taken as they are; `localhost` counts as
  *    loopback) and refuses if ANY address is loopback, private, link-local, CGNAT,
- *    multicast or otherwise not public. The one exception: `allowPrivate: true` AND a
- *    pattern without wildcard naming the host, e.g. `hosts: ["127.0.0.1:8080"]`;
+ *    multicast or otherwise not public. The exceptions: `allowPrivate: true` AND a
+ *    pattern without wildcard naming the host, e.g. `hosts: ["127.0.0.1:8080"]`, or a
+ *    host named exactly in `privateHosts` (the hosts a person allowed by name);
  * 4. follows redirects itself, at most `maxRedirects`, dropping credentials headers
  *    when the origin changes;
  * 5. bounds the whole exchange (DNS, connect, headers, body, all hops) by `timeoutMs`
@@ -39,6 +40,11 @@ export interface NetPolicy {
   hosts: readonly string[];
   /** Reach non-public addresses, only for hosts named by a pattern without wildcard. */
   allowPrivate?: boolean;
+  /**
+   * Patterns (without wildcard) whose hosts may be non-public addresses even
+   * when `allowPrivate` is false; they must match `hosts` too to be reached.
+   */
+  privateHosts?: readonly string[];
   /** Deadline for the whole request, redirects and body included. */
   timeoutMs?: number;
   /** Largest response body accepted, in bytes. */
@@ -70,6 +76,10 @@ export interface NetRequest {
   signal?: AbortSignal;
   /** "2xx" throws a NetError of kind "status" for any other final status. */
   accept?: "any" | "2xx";
+  /** A shorter deadline for this request than the policy's (never a longer one). */
+  timeoutMs?: number;
+  /** A smaller body cap for this request than the policy's (never a larger one). */
+  maxBytes?: number;
 }
 
 /** A finished response, body read in full (within `maxBytes`). */
@@ -115,7 +125,8 @@ export function createNetFetch(policy: NetPolicy): NetFetch {
     const local = host === "localhost" || host.endsWith(".localhost");
     const addresses = isIpLiteral(host) || local ? [host] : await resolveAll(host, url, signal);
     const found = local ? host : addresses.find(isPrivateAddress);
-    if (found !== undefined && !(policy.allowPrivate && match === "exact")) {
+    const named = matchHost(`${host}:${port}`, policy.privateHosts ?? []) === "exact";
+    if (found !== undefined && !(policy.allowPrivate && match === "exact") && !named) {
       throw new NetError("private-address", { url, message: `${host} is ${found}, not public` });
     }
   }
@@ -133,7 +144,9 @@ export function createNetFetch(policy: NetPolicy): NetFetch {
   }
 
   return async function netFetch(input, init = {}) {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const deadline = Math.min(timeoutMs, init.timeoutMs ?? timeoutMs);
+    const cap = Math.min(maxBytes, init.maxBytes ?? maxBytes);
+    const timeout = AbortSignal.timeout(deadline);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let url: URL | string = input;
     try {
@@ -150,7 +163,7 @@ export function createNetFetch(policy: NetPolicy): NetFetch {
         const response = await fetch(url, { method, headers, body, signal, redirect: "manual" });
         const location = REDIRECTS.has(response.status) ? response.headers.get("location") : null;
         if (location === null) {
-          return await finish(response, { url, redirects, maxBytes, accept: init.accept });
+          return await finish(response, { url, redirects, maxBytes: cap, accept: init.accept });
         }
         await response.body?.cancel();
         if (redirects.length >= maxRedirects) {
@@ -169,7 +182,7 @@ export function createNetFetch(policy: NetPolicy): NetFetch {
         url = next;
       }
     } catch (error) {
-      throw toNetError(error, { url, caller: init.signal, timeout, timeoutMs });
+      throw toNetError(error, { url, caller: init.signal, timeout, timeoutMs: deadline });
     }
   };
 }

@@ -7,7 +7,8 @@
  */
 
 import { defineWorkflow } from "@/pipeline/mod.ts";
-import { Code, Markdown } from "@/components/markdown.tsx";
+import { Markdown } from "@/components/markdown.tsx";
+import { CopyableCode } from "@/components/code.tsx";
 
 function rows(text: string): string[][] {
   return text.split("\n").map((line) => line.split(",").map((cell) => cell.trim())).filter((r) =>
@@ -117,7 +118,9 @@ export default defineWorkflow({
       label: "A snippet (TypeScript)",
       field: { name: "code", kind: "textarea", maxLength: 5000, placeholder: "const answer = 42;" },
       refill: true,
-      display: (values) => <Code code={String(values.code)} language="typescript" />,
+      display: (values) => (
+        <CopyableCode id="snippet" code={String(values.code)} language="typescript" />
+      ),
     },
     {
       id: "upload",
@@ -140,8 +143,8 @@ export default defineWorkflow({
         label: "Rounds of work (0.1 s each)",
       },
       job: {
-        async run(value, report, signal) {
-          const total = Number(value);
+        async run(values, { report, signal }) {
+          const total = Number(values.rounds);
           let checksum = 0;
           for (let i = 1; i <= total; i++) {
             if (signal.aborted) throw new Error("stopped");

@@ -6,6 +6,7 @@ import * as $2 from "./030_showcase.tsx";
 import * as $3 from "./040_profiles.tsx";
 import * as $4 from "./050_roles.tsx";
 import * as $5 from "./060_tasks.tsx";
+import * as $6 from "./070_site_inspector.tsx";
 
 /** Every plugin module, in file-name order. */
 export const PLUGINS: PluginEntry[] = [
@@ -15,4 +16,5 @@ export const PLUGINS: PluginEntry[] = [
   { file: "040_profiles.tsx", module: $3 },
   { file: "050_roles.tsx", module: $4 },
   { file: "060_tasks.tsx", module: $5 },
+  { file: "070_site_inspector.tsx", module: $6 },
 ];

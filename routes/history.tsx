@@ -1,42 +1,160 @@
 /**
  * @module
- * `/history`: every run of every workflow, newest first, with resume and a
- * confirmed delete.
+ * `/history`: every run of every workflow, newest first, filtered by
+ * workflow, profile and state, with resume, a confirmed delete of one run,
+ * and a confirmed delete of several at once.
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Deps } from "@/web/deps.ts";
 import { render } from "@/web/shell.tsx";
+import { readFormLists } from "@/lib/form.ts";
 import { runUrl } from "@/engines/workflow/cards.tsx";
 import { runStatus } from "@/services/workflows/service.ts";
 
+/** The states History filters by. */
+const STATES = {
+  open: "in progress",
+  running: "work running",
+  complete: "complete",
+  finalized: "finalized",
+} as const;
+type StateFilter = keyof typeof STATES;
+
+/** History's filters, as the query gives them. */
+interface Filters {
+  workflow: string;
+  profile: string;
+  state: string;
+}
+
 /** The run history. */
 export default function history(deps: Deps): Hono {
-  const { workflows } = deps.services;
+  const { workflows, profiles } = deps.services;
 
-  const table = () => {
-    const list = workflows.runs.list({ limit: 500 });
+  function filtersOf(c: Context): Filters {
+    return {
+      workflow: c.req.query("workflow") ?? "",
+      profile: c.req.query("profile") ?? "",
+      state: c.req.query("state") ?? "",
+    };
+  }
+
+  function matches(state: string, status: string): boolean {
+    switch (state as StateFilter) {
+      case "finalized":
+        return status === "finalized";
+      case "complete":
+        return status === "complete";
+      case "running":
+        return status.startsWith("running ");
+      case "open":
+        return status.startsWith("at ") || status.startsWith("running ");
+      default:
+        return true;
+    }
+  }
+
+  const table = (filters: Filters, notice?: string) => {
+    const profile = filters.profile === "none"
+      ? null
+      : /^\d+$/.test(filters.profile)
+      ? Number(filters.profile)
+      : undefined;
+    const list = workflows.runs
+      .list({ workflow: filters.workflow || undefined, profile, strict: true, limit: 500 })
+      .map((run) => {
+        const definition = workflows.find(run.workflow)?.definition;
+        return { run, definition, status: runStatus(definition, run) };
+      })
+      .filter((r) => matches(filters.state, r.status));
+    const query = new URLSearchParams(
+      Object.entries(filters).filter(([, v]) => v !== ""),
+    ).toString();
     return (
       <section class="card" id="history">
         <h1>History</h1>
+        <form
+          class="history-filters"
+          hx-get="/history"
+          hx-target="#history"
+          hx-swap="outerHTML"
+          hx-trigger="change"
+          hx-push-url="true"
+          role="search"
+          aria-label="Filter runs"
+        >
+          <label>
+            Workflow
+            <select name="workflow">
+              <option value="">All</option>
+              {workflows.all().map((w) => (
+                <option value={w.slug} selected={w.slug === filters.workflow}>
+                  {w.definition.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Profile
+            <select name="profile">
+              <option value="">All</option>
+              {profiles.list().map((p) => (
+                <option value={String(p.id)} selected={String(p.id) === filters.profile}>
+                  {p.name}
+                </option>
+              ))}
+              <option value="none" selected={filters.profile === "none"}>No profile</option>
+            </select>
+          </label>
+          <label>
+            State
+            <select name="state">
+              <option value="">All</option>
+              {Object.entries(STATES).map(([value, label]) => (
+                <option value={value} selected={value === filters.state}>{label}</option>
+              ))}
+            </select>
+          </label>
+          <noscript>
+            <button type="submit">Filter</button>
+          </noscript>
+        </form>
+        {notice && <p class="muted" role="status">{notice}</p>}
         {list.length === 0
-          ? <p class="muted">No runs yet. Start one from a workflow in the menu.</p>
+          ? <p class="muted">No runs here. Start one from a workflow in the menu.</p>
           : (
-            <table class="data">
-              <thead>
-                <tr>
-                  <th>Key</th>
-                  <th>Workflow</th>
-                  <th>Where</th>
-                  <th>Updated</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((run) => {
-                  const definition = workflows.find(run.workflow)?.definition;
-                  return (
+            <form
+              hx-post={`/history/delete${query ? `?${query}` : ""}`}
+              hx-target="#history"
+              hx-swap="outerHTML"
+              hx-confirm="Delete the selected runs and everything in them?"
+            >
+              <table class="data">
+                <thead>
+                  <tr>
+                    <th>
+                      <span class="sr-only">Select</span>
+                    </th>
+                    <th>Key</th>
+                    <th>Workflow</th>
+                    <th>Profile</th>
+                    <th>Where</th>
+                    <th>Updated</th>
+                    <th></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map(({ run, definition, status }) => (
                     <tr id={`run-${run.key}`}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          name="keys"
+                          value={run.key}
+                          aria-label={`Select ${run.key}`}
+                        />
+                      </td>
                       <td>
                         {definition
                           ? (
@@ -52,7 +170,12 @@ export default function history(deps: Deps): Hono {
                           : <code>{run.key}</code>}
                       </td>
                       <td>{definition?.title ?? run.workflow}</td>
-                      <td>{runStatus(definition, run)}</td>
+                      <td>
+                        {run.profile_id === null
+                          ? <span class="muted">none</span>
+                          : profiles.nameOf(run.profile_id)}
+                      </td>
+                      <td>{status}</td>
                       <td>{run.updated.slice(0, 16).replace("T", " ")}</td>
                       <td>
                         <button
@@ -67,19 +190,31 @@ export default function history(deps: Deps): Hono {
                         </button>
                       </td>
                     </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                  ))}
+                </tbody>
+              </table>
+              <div class="actions">
+                <button type="submit" class="danger">Delete selected</button>
+              </div>
+            </form>
           )}
       </section>
     );
   };
 
   return new Hono()
-    .get("/", (c) => render(c, deps, table(), { title: "History" }))
+    .get("/", (c) => render(c, deps, table(filtersOf(c)), { title: "History" }))
+    .post("/delete", async (c) => {
+      const keys = ((await readFormLists(c)).keys ?? []).filter((k): k is string =>
+        typeof k === "string"
+      );
+      const notice = keys.length === 0
+        ? "Nothing was selected, so nothing was deleted."
+        : `Deleted ${workflows.removeMany(keys)} runs.`;
+      return render(c, deps, table(filtersOf(c), notice), { title: "History" });
+    })
     .delete("/:key", (c) => {
       workflows.remove(c.req.param("key"));
-      return render(c, deps, table(), { title: "History" });
+      return render(c, deps, table(filtersOf(c)), { title: "History" });
     });
 }

@@ -44,6 +44,8 @@ export interface ServicesOptions {
   dataDir: string;
   /** Messages the conversation keeps, system message included. */
   chatHistory: number;
+  /** Hosts the user lets every workflow fetch from (`--allow-net-host`). */
+  allowNetHosts?: readonly string[];
   bus: Bus<ServiceEvents>;
   live: Live;
   log: Logger;
@@ -56,8 +58,10 @@ export interface Workflows {
   find(slug: string): WorkflowService | undefined;
   /** Every run of every workflow (History). */
   runs: Runs;
-  /** Delete the run `key` of any workflow; throws NotFoundError. */
+  /** Delete the run `key` of any workflow and its files; throws NotFoundError. */
   remove(key: string): void;
+  /** Delete several runs at once (one transaction) and their files; NotFoundError deletes none. */
+  removeMany(keys: readonly string[]): number;
 }
 
 /** The services of one database. */
@@ -142,7 +146,7 @@ export function createServices(options: ServicesOptions): Services {
   const context: Context = createContext(store, options.environment, profiles);
   ready = true;
 
-  const runs = createRuns(db, options.log.child("pipeline"));
+  const runs = createRuns(db, { log: options.log.child("pipeline"), profiles: profiles.list() });
   const files = createFiles(options.dataDir);
   const workflowServices = pluginsOf(plugins, "workflow").map((
     plugin: LoadedPlugin<WorkflowDefinition>,
@@ -154,6 +158,8 @@ export function createServices(options: ServicesOptions): Services {
       log: options.log.child("pipeline"),
       signal: controller.signal,
       profileName: () => profiles.current().name,
+      profileId: () => profiles.current().id,
+      allowNetHosts: options.allowNetHosts ?? [],
     }, plugin)
   );
   log.debug(`services built for the ${options.environment} database`);
@@ -176,7 +182,22 @@ export function createServices(options: ServicesOptions): Services {
         if (problem) throw new NotFoundError("pipeline", key, problem);
         const run = runs.get(key);
         runs.delete(key);
+        files.removeRun(key).catch((error) => log.warn(`files of run ${key} stay`, error));
         bus.emit("pipeline", { workflow: run.workflow, key, operation: "delete" });
+      },
+      removeMany(keys) {
+        for (const key of keys) {
+          const problem = keyProblem(key);
+          if (problem) throw new NotFoundError("pipeline", key, problem);
+        }
+        const gone = runs.deleteMany(keys);
+        for (const run of gone) {
+          files.removeRun(run.key).catch((error) =>
+            log.warn(`files of run ${run.key} stay`, error)
+          );
+          bus.emit("pipeline", { workflow: run.workflow, key: run.key, operation: "delete" });
+        }
+        return gone.length;
       },
     },
     conversation,

@@ -33,6 +33,8 @@ export interface Profiles {
   current(): { id: number | null; name: string };
   /** Active profiles in their order, for the switcher. */
   choices(): Profile[];
+  /** Every profile, active or not. */
+  list(): Profile[];
   /** The name of profile `id`, or "#id" when it is gone. */
   nameOf(id: number): string;
   /** Make profile `id` current; throws NotFoundError for an unknown one. */
@@ -94,6 +96,7 @@ export function createProfiles(
       return found ? { id: found.id, name: found.name } : { id, name: "Default" };
     },
     choices: () => all().filter((p) => p.active),
+    list: () => all(),
     nameOf: (id) => all().find((p) => p.id === id)?.name ?? `#${id}`,
     select(id) {
       const record = app()?.get(id);

@@ -46,7 +46,7 @@ browserTest(
     await page.goto(url + "/hello");
     await page.locator('input[name="key"]').fill(key);
     await page.locator("button", { hasText: "Start or resume" }).click();
-    await page.locator("#step-step_01 dd", { hasText: "Grace" }).waitFor();
+    await page.locator("#step-step_01 .value", { hasText: "Grace" }).waitFor();
     assert.ok(
       await page.locator("#step-step_02 input[name=greeting]").isVisible(),
       "the run resumes at the greeting",
@@ -75,6 +75,6 @@ browserTest(
     await flash.waitFor();
     assert.match(await flash.textContent() ?? "", /changed in another tab/);
     await page.reload();
-    await page.locator("#step-step_01 dd", { hasText: "From tab two" }).waitFor();
+    await page.locator("#step-step_01 .value", { hasText: "From tab two" }).waitFor();
   },
 );

@@ -29,7 +29,7 @@ browserTest(
       await page.locator("#step-step_02 button[type=submit]").click();
       await page.locator("#step-finish").waitFor();
       assert.match(
-        await page.locator("#step-step_01 dd").textContent() ?? "",
+        await page.locator("#step-step_01 .value").textContent() ?? "",
         /<img src=x onerror=/,
       );
 

@@ -236,3 +236,13 @@ Deno.test("a route module's sub-app is mounted at the path its file name gives",
   assert.equal(routePath("history/index.tsx"), "/history");
   assert.ok(new Hono());
 });
+
+Deno.test("the stylesheet's blocks are all closed (a merged section cannot swallow the rest)", () => {
+  const css = Deno.readTextFileSync(new URL("../static/app.css", import.meta.url));
+  let depth = 0;
+  for (const [i, line] of css.split("\n").entries()) {
+    depth += (line.match(/\{/g)?.length ?? 0) - (line.match(/\}/g)?.length ?? 0);
+    assert.ok(depth >= 0 && depth <= 2, `line ${i + 1} leaves the nesting at ${depth}`);
+  }
+  assert.equal(depth, 0);
+});

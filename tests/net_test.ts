@@ -600,3 +600,33 @@ Deno.test("describeNetError gives one sentence per kind, without query or creden
   assert.equal(sentences.size, kinds.length);
   assert.match(describeNetError(new NetError("status", { url, message: "", status: 503 })), /503/);
 });
+
+Deno.test("privateHosts lets a host named exactly be private without allowPrivate; a wildcard never does", async () => {
+  await using site = serve(() => new Response("ok"));
+  const named = createNetFetch({
+    hosts: [`127.0.0.1:${site.port}`],
+    privateHosts: [`127.0.0.1:${site.port}`],
+  });
+  assert.equal((await named(`${site.origin}/`)).text(), "ok");
+  const unnamed = createNetFetch({ hosts: [`127.0.0.1:${site.port}`], privateHosts: [] });
+  await failure(unnamed(`${site.origin}/`), "private-address");
+  const wildcard = createNetFetch({
+    hosts: ["*.localhost"],
+    privateHosts: ["*.localhost"],
+  });
+  await failure(wildcard(`http://a.localhost:${site.port}/`), "private-address");
+  assert.equal(site.seen.length, 1, "only the named host was reached");
+});
+
+Deno.test("a request may shorten the policy's deadline and body cap, never lengthen them", async () => {
+  await using site = serve(async (_request, url) => {
+    if (url.pathname === "/slow") await new Promise((r) => setTimeout(r, 400));
+    return new Response("x".repeat(1000));
+  });
+  const fetch = createNetFetch(loopback(site.port, { timeoutMs: 5_000, maxBytes: 2_000 }));
+  await failure(within(3_000, fetch(`${site.origin}/slow`, { timeoutMs: 50 })), "timeout");
+  await failure(fetch(`${site.origin}/big`, { maxBytes: 500 }), "too-large");
+  assert.equal((await fetch(`${site.origin}/big`, { maxBytes: 1_000_000 })).bytes.length, 1000);
+  const capped = createNetFetch(loopback(site.port, { maxBytes: 500 }));
+  await failure(capped(`${site.origin}/big`, { maxBytes: 1_000_000 }), "too-large");
+});

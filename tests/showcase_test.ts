@@ -72,6 +72,10 @@ Deno.test("the showcase takes every input kind, renders Markdown, a table and co
     assert.doesNotMatch(notes, /<script>|javascript:/);
     assert.match(await fragment(app, "show", "table"), /<td>brushes<\/td><td>5<\/td>/);
     assert.match(await fragment(app, "show", "code"), /<span class="hljs-keyword">const<\/span>/);
+    assert.match(
+      await fragment(app, "show", "code"),
+      /<button[^>]*data-copy="code-snippet"[^>]*>\s*Copy/,
+    );
     assert.doesNotMatch(await fragment(app, "show", "code"), /<b>/);
     const summary = await fragment(app, "show", "summary");
     assert.match(summary, /all good/);
@@ -185,7 +189,7 @@ browserTest(
     await page.locator("#step-upload button[type=submit]").click();
     await fill("crunch", "20");
     await page.locator("#step-crunch progress").waitFor();
-    await page.locator("#step-crunch", { hasText: /[1-9]\d* of 20 done/ }).waitFor();
+    await page.locator("#step-crunch", { hasText: /[1-9]\d* of 20: round/ }).waitFor();
     await page.goto(url + "/tasks");
     await page.goto(url + "/showcase/run/live");
     await page.locator("#step-crunch", { hasText: "20 rounds done" }).waitFor({ timeout: 10_000 });

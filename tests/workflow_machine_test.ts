@@ -2,11 +2,16 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openDatabase } from "@/lib/db.ts";
 import { NotFoundError } from "@/lib/errors.ts";
-import { defineWorkflow, type WorkflowDefinition } from "@/pipeline/mod.ts";
+import { defineWorkflow, fieldsOf, type WorkflowDefinition } from "@/pipeline/mod.ts";
 import * as machine from "@/pipeline/workflow/machine.ts";
 import { createRuns } from "@/services/workflows/runs.ts";
 
-function workflow(steps: number, refill: boolean[] = []): WorkflowDefinition {
+/** A workflow of `steps` steps; step i has `fields[i]` fields (1 when omitted), the first named "v". */
+function workflow(
+  steps: number,
+  refill: boolean[] = [],
+  fields: number[] = [],
+): WorkflowDefinition {
   return defineWorkflow({
     name: "w",
     title: "W",
@@ -14,10 +19,27 @@ function workflow(steps: number, refill: boolean[] = []): WorkflowDefinition {
     steps: Array.from({ length: steps }, (_, i) => ({
       id: `s${i}`,
       label: `Step ${i}`,
-      field: { name: "v", kind: "text" as const },
+      fields: Array.from({ length: fields[i] ?? 1 }, (_, j) => ({
+        name: j === 0 ? "v" : `f${j}`,
+        kind: (["text", "multiselect", "range"] as const)[j % 3]!,
+        options: ["a", "b"],
+      })),
       refill: refill[i] ?? false,
     })),
   });
+}
+
+/** Values for every field of step `index`: text, choices and a number. */
+function valuesFor(def: WorkflowDefinition, index: number, value: string) {
+  const out: Record<string, string | string[] | number> = {};
+  for (const field of fieldsOf(def.steps[index]!)) {
+    out[field.name] = field.kind === "multiselect"
+      ? [value]
+      : field.kind === "range"
+      ? value.length
+      : value;
+  }
+  return out;
 }
 
 const T0 = "2026-01-01T00:00:00.000Z";
@@ -113,13 +135,16 @@ const scenario = fc.integer({ min: 1, max: 6 }).chain((steps) =>
   fc.record({
     steps: fc.constant(steps),
     refill: fc.array(fc.boolean(), { minLength: steps, maxLength: steps }),
+    fields: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: steps, maxLength: steps }),
     ops: fc.array(opArb(steps), { maxLength: 40 }),
   })
 );
 
 function apply(def: WorkflowDefinition, s: machine.RunState, op: Op): machine.RunState {
   const id = "step" in op ? def.steps[op.step]!.id : "";
-  if (op.kind === "submit") return machine.submit(def, s, id, { v: op.value }, T0);
+  if (op.kind === "submit") {
+    return machine.submit(def, s, id, valuesFor(def, op.step, op.value), T0);
+  }
   if (op.kind === "revert") {
     machine.revert(def, s, id);
     return s;
@@ -130,8 +155,8 @@ function apply(def: WorkflowDefinition, s: machine.RunState, op: Op): machine.Ru
 
 Deno.test("property: after every submit of step N later steps are absent and earlier ones unchanged; finalized runs never change", () => {
   fc.assert(
-    fc.property(scenario, ({ steps, refill, ops }) => {
-      const def = workflow(steps, refill);
+    fc.property(scenario, ({ steps, refill, fields, ops }) => {
+      const def = workflow(steps, refill, fields);
       let state = machine.initialState(T0);
       for (const op of ops) {
         const before = structuredClone(state);
@@ -158,7 +183,8 @@ Deno.test("property: after every submit of step N later steps are absent and ear
               );
             }
             if (i === op.step) {
-              assert.deepEqual(after.steps[step.id], { v: op.value });
+              assert.deepEqual(after.steps[step.id], valuesFor(def, i, op.value));
+              assert.equal(Object.keys(after.steps[step.id]!).length, fieldsOf(step).length);
             }
             if (i > op.step) {
               assert.equal(step.id in after.steps, false, "later steps cleared");
@@ -186,10 +212,10 @@ Deno.test("property: after every submit of step N later steps are absent and ear
 
 Deno.test("property: through the database, each write bumps the version and a stale version is refused", () => {
   fc.assert(
-    fc.property(scenario, ({ steps, ops }) => {
+    fc.property(scenario, ({ steps, fields, ops }) => {
       const db = openDatabase(":memory:");
       const runs = createRuns(db);
-      const def = workflow(steps);
+      const def = workflow(steps, [], fields);
       runs.create("k", "w", machine.initialState(T0));
       for (const op of ops) {
         const before = runs.find("k")!;
@@ -213,4 +239,73 @@ Deno.test("property: through the database, each write bumps the version and a st
     }),
     { numRuns: 100 },
   );
+});
+
+function jobWorkflow(): WorkflowDefinition {
+  return defineWorkflow({
+    name: "j",
+    title: "J",
+    description: "d",
+    steps: [
+      { id: "a", label: "A", field: { name: "v", kind: "text" } },
+      { id: "b", label: "B", fields: [], job: { run: () => Promise.resolve({ out: 1 }) } },
+      { id: "c", label: "C", field: { name: "v", kind: "text" } },
+    ],
+  });
+}
+
+Deno.test("a stopped job can be run again with its values; a running or finished one cannot", () => {
+  const def = jobWorkflow();
+  let s = machine.submit(def, machine.initialState(T0), "a", { v: "x" }, T0);
+  s = machine.submit(def, s, "b", {}, T0, "job-1");
+  assert.throws(
+    () => machine.jobRetry(def, s, "b", "job-2", T0),
+    (e: unknown) => e instanceof machine.StateError && e.problem === "not-stopped",
+  );
+  for (const status of ["failed", "interrupted", "cancelled"] as const) {
+    const stopped = machine.jobStopped(s, "b", "job-1", status, "why", T0);
+    assert.deepEqual(machine.view(def, stopped), ["done", "job", "hidden"]);
+    const again = machine.jobRetry(def, stopped, "b", "job-2", T0);
+    assert.equal(again.jobs.b!.status, "running");
+    assert.equal(again.jobs.b!.id, "job-2");
+    assert.throws(
+      () => machine.jobProgress(again, "b", "job-1", { done: 1, total: 2 }),
+      machine.SupersededError,
+    );
+  }
+  const done = machine.jobDone(s, "b", "job-1", { out: 1 }, T0);
+  assert.throws(() => machine.jobRetry(def, done, "b", "job-3", T0), /no stopped work/);
+  assert.throws(
+    () => machine.jobStopped(done, "b", "job-1", "cancelled", "late", T0),
+    machine.SupersededError,
+    "a cancel after the job finished changes nothing",
+  );
+});
+
+Deno.test("clone copies the completed steps up to the chosen one and nothing after, unlocked", () => {
+  const def = jobWorkflow();
+  let s = machine.submit(def, machine.initialState(T0), "a", { v: "x" }, T0);
+  s = machine.submit(def, s, "b", {}, T0, "job-1");
+  assert.throws(() => machine.cloneState(def, s, "b", T0), /not done in this run/);
+  s = machine.jobDone(s, "b", "job-1", { out: 1 }, T0);
+  s = machine.submit(def, s, "c", { v: "y" }, T0);
+  s = machine.finalize(def, s, T0);
+  const later = "2026-02-01T00:00:00.000Z";
+  const copy = machine.cloneState(def, s, "b", later);
+  assert.deepEqual(copy.steps, { a: { v: "x" }, b: { out: 1 } });
+  assert.equal(copy.jobs.b!.status, "done");
+  assert.equal(copy.finalized, false);
+  assert.equal(copy.created, later);
+  assert.deepEqual(machine.view(def, copy), ["done", "done", "form"]);
+  assert.deepEqual(machine.cloneState(def, s, "a", later).steps, { a: { v: "x" } });
+});
+
+Deno.test("a start link's values for a step go when that step is submitted", () => {
+  const def = workflow(3);
+  const s = { ...machine.initialState(T0), prefill: { s1: { v: "a" }, s2: { v: "b" } } };
+  const one = machine.submit(def, s, "s0", { v: "x" }, T0);
+  assert.deepEqual(one.prefill, { s1: { v: "a" }, s2: { v: "b" } });
+  const two = machine.submit(def, one, "s1", { v: "y" }, T0);
+  assert.deepEqual(two.prefill, { s2: { v: "b" } });
+  assert.equal(machine.submit(def, two, "s2", { v: "z" }, T0).prefill, undefined);
 });

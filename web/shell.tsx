@@ -133,6 +133,12 @@ function shellAround(c: Context, deps: Deps, title: string): [string, string] {
       ws: a.url("hx-ws.min.js"),
       app: a.url("app.js"),
       sortable: a.url("sortable.min.js"),
+      workflow: a.url("workflow.js"),
+      widgets: a.url("widgets.js"),
+      chart: a.url("echarts.min.js"),
+      table: a.url("tabulator.min.js"),
+      tableCss: a.url("tabulator.min.css"),
+      mermaid: a.url("mermaid.min.js"),
     },
   };
   const text = String(<Layout {...props} chat={<ChatPanel />}>{raw(BODY_MARK)}</Layout>);

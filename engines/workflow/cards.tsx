@@ -6,14 +6,16 @@
 
 import type { Child } from "hono/jsx";
 import {
-  fieldLabelOf,
-  type FieldValue,
-  isRequiredField,
+  type DisplayContext,
+  fieldsOf,
+  type FileRef,
+  type StepData,
   type StepSpec,
+  type StepValues,
   type WorkflowDefinition,
 } from "../../pipeline/workflow/define.ts";
-import type { JobState, StepData } from "../../pipeline/workflow/state.ts";
-import { optionsOf } from "../../pipeline/workflow/values.ts";
+import type { JobState } from "../../pipeline/workflow/state.ts";
+import { FieldInput, type ShownValue, StepValuesView } from "./fields.tsx";
 
 /** Where a run's URLs start: `/hello/run/<key>`. */
 export function runUrl(slug: string, key: string): string {
@@ -45,7 +47,10 @@ export function Landing(props: {
   suggested: string;
   value?: string;
   error?: string;
-  runs: { key: string; status: string; updated: string }[];
+  runs: { key: string; status: string; updated: string; profile: number | null }[];
+  /** The import form's message (a refused file) and key. */
+  importError?: string;
+  importKey?: string;
 }) {
   return (
     <section class="card workflow-landing" id="landing">
@@ -86,13 +91,93 @@ export function Landing(props: {
                 </a>{" "}
                 <span class="muted">
                   {run.status} · updated {run.updated.slice(0, 16).replace("T", " ")}
+                  {run.profile === null ? " · no profile" : ""}
                 </span>
               </li>
             ))}
           </ul>
         </>
       )}
+      <details class="import" open={props.importError ? true : undefined}>
+        <summary>Import a run…</summary>
+        <form
+          hx-post={`/${props.slug}/import`}
+          hx-target="#main"
+          hx-encoding="multipart/form-data"
+          hx-disable="find button"
+          class="stack"
+        >
+          <label for="import-file">A run exported from {props.definition.title} (.json)</label>
+          <input
+            id="import-file"
+            type="file"
+            name="file"
+            accept=".json,application/json"
+            required
+            aria-describedby="import-help"
+            aria-invalid={props.importError ? "true" : undefined}
+          />
+          <label for="import-key">
+            Key for the imported run <span class="muted">(optional)</span>
+          </label>
+          <input
+            id="import-key"
+            name="import_key"
+            value={props.importKey}
+            maxlength={64}
+            pattern="[A-Za-z0-9_\-]*"
+            autocomplete="off"
+            placeholder="the key in the file"
+          />
+          <p
+            id="import-help"
+            class={props.importError ? "field-error" : "muted"}
+            role={props.importError ? "alert" : undefined}
+          >
+            {props.importError ??
+              "Every step is checked against this workflow as it is today; nothing is imported unless all of it fits."}
+          </p>
+          <div class="actions">
+            <button type="submit">Import</button>
+          </div>
+        </form>
+      </details>
     </section>
+  );
+}
+
+/** "Run again": a new run with this one's steps up to a chosen one. */
+function CloneForm(props: { slug: string; runKey: string; done: StepSpec[]; suggested: string }) {
+  const last = props.done.at(-1)!;
+  return (
+    <details class="clone">
+      <summary>Run again…</summary>
+      <form
+        hx-post={`${runUrl(props.slug, props.runKey)}/clone`}
+        hx-target="#main"
+        hx-disable="find button"
+        class="inline"
+      >
+        <label>
+          Copy the steps up to{" "}
+          <select name="upto">
+            {props.done.map((s) => <option value={s.id} selected={s === last}>{s.label}</option>)}
+          </select>
+        </label>
+        <label>
+          into the new run{" "}
+          <input
+            name="new_key"
+            value={props.suggested}
+            maxlength={64}
+            required
+            pattern="[A-Za-z0-9_\-]+"
+            autocomplete="off"
+          />
+        </label>
+        <button type="submit">Clone</button>
+      </form>
+    </details>
   );
 }
 
@@ -104,8 +189,13 @@ export function RunFrame(props: {
   finalized: boolean;
   editing?: string;
   notice?: Child;
+  /** The completed steps, for "Run again". */
+  done?: StepSpec[];
+  /** A free key for a clone. */
+  suggested?: string;
 }) {
   const first = props.definition.steps[0]!;
+  const done = props.done ?? [];
   return (
     <section id="run" class="run" data-key={props.runKey}>
       <header class="card run-head">
@@ -115,8 +205,17 @@ export function RunFrame(props: {
           {props.finalized ? " · finalized (read-only)" : ""} ·{" "}
           <a href={`/${props.slug}`} hx-get={`/${props.slug}`} hx-target="#main" hx-push-url="true">
             other runs
-          </a>
+          </a>{" "}
+          · <a href={`${runUrl(props.slug, props.runKey)}/export`} download>Export</a>
         </p>
+        {done.length > 0 && props.suggested && (
+          <CloneForm
+            slug={props.slug}
+            runKey={props.runKey}
+            done={done}
+            suggested={props.suggested}
+          />
+        )}
         {props.notice}
       </header>
       <Placeholder
@@ -129,9 +228,78 @@ export function RunFrame(props: {
   );
 }
 
-function showValue(value: FieldValue): string {
-  if (typeof value === "boolean") return value ? "Yes" : "No";
-  return String(value);
+/** A run a start link opens: its first form, pre-filled, stored only once submitted. */
+export function DraftFrame(props: {
+  definition: WorkflowDefinition;
+  slug: string;
+  runKey: string;
+  values: Record<string, ShownValue>;
+  prefill: string;
+  ignored: string[];
+}) {
+  const first = props.definition.steps[0]!;
+  return (
+    <section id="run" class="run draft" data-key={props.runKey}>
+      <header class="card run-head">
+        <h1>{props.definition.title}</h1>
+        <p class="muted">
+          New run <code>{props.runKey}</code>{" "}
+          from a link: nothing is saved until you submit the first step. ·{" "}
+          <a href={`/${props.slug}`} hx-get={`/${props.slug}`} hx-target="#main" hx-push-url="true">
+            other runs
+          </a>
+        </p>
+        {props.ignored.length > 0 && (
+          <p class="muted">
+            Not used (no such step field): {props.ignored.join(", ")}
+          </p>
+        )}
+      </header>
+      <StepForm
+        step={first}
+        slug={props.slug}
+        runKey={props.runKey}
+        version={0}
+        values={props.values}
+        editing={false}
+        begin={{ prefill: props.prefill }}
+      />
+    </section>
+  );
+}
+
+/** The URLs a step's display and its download links use. */
+export function displayContext(
+  slug: string,
+  runKey: string,
+  step: StepSpec,
+  earlier: StepValues,
+): DisplayContext {
+  const base = runUrl(slug, runKey);
+  const downloads: DisplayContext["downloads"] = {};
+  if (step.download?.csv) downloads.csv = `${base}/step/${step.id}/download/csv`;
+  if (step.download?.json) downloads.json = `${base}/step/${step.id}/download/json`;
+  return {
+    earlier,
+    downloads,
+    fileUrl: (file: FileRef) => `${base}/file/${encodeURIComponent(file.name)}`,
+  };
+}
+
+/** A step's download links. */
+function Downloads(props: { context: DisplayContext }) {
+  const entries = Object.entries(props.context.downloads);
+  if (entries.length === 0) return null;
+  return (
+    <p class="downloads">
+      Download: {entries.map(([kind, url], i) => (
+        <>
+          {i > 0 && " · "}
+          <a href={url} download>{kind.toUpperCase()}</a>
+        </>
+      ))}
+    </p>
+  );
 }
 
 /** A completed step: its values and, unless locked, a revert control. */
@@ -140,9 +308,11 @@ export function DoneCard(props: {
   slug: string;
   runKey: string;
   values: StepData;
+  earlier: StepValues;
   locked: boolean;
 }) {
   const { step } = props;
+  const context = displayContext(props.slug, props.runKey, step, props.earlier);
   return (
     <article class="card step done" id={`step-${step.id}`}>
       <div class="step-head">
@@ -161,100 +331,76 @@ export function DoneCard(props: {
           </button>
         )}
       </div>
-      {step.display ? step.display(props.values) : (
-        <dl class="values">
-          {Object.entries(props.values).map(([name, value]) => (
-            <>
-              <dt>{name === step.field.name ? fieldLabelOf(step) : name}</dt>
-              <dd>{showValue(value)}</dd>
-            </>
-          ))}
-        </dl>
-      )}
+      {step.display
+        ? step.display(props.values, context)
+        : <StepValuesView step={step} values={props.values} fileUrl={context.fileUrl} />}
+      <Downloads context={context} />
     </article>
   );
 }
 
-/** The input for a step's field. */
-function Input(props: { step: StepSpec; value?: FieldValue; invalid: boolean }) {
-  const field = props.step.field;
-  const required = isRequiredField(field);
-  const common = {
-    name: field.name,
-    id: `field-${props.step.id}`,
-    required,
-    "aria-invalid": props.invalid ? "true" : undefined,
-    "aria-describedby": `error-${props.step.id}`,
-    autofocus: true,
-  };
-  const value = props.value === undefined ? undefined : String(props.value);
-  switch (field.kind) {
-    case "textarea":
-      return (
-        <textarea {...common} rows={5} maxlength={field.maxLength} placeholder={field.placeholder}>
-          {value ?? ""}
-        </textarea>
-      );
-    case "select":
-      return (
-        <select {...common}>
-          <option value="">Choose…</option>
-          {optionsOf(field).map((o) => (
-            <option value={o.value} selected={o.value === value}>{o.label}</option>
-          ))}
-        </select>
-      );
-    case "checkbox":
-      return <input {...common} type="checkbox" required={false} checked={props.value === true} />;
-    case "number":
-      return (
-        <input {...common} type="number" step="any" min={field.min} max={field.max} value={value} />
-      );
-    case "date":
-      return <input {...common} type="date" value={value} />;
-    case "file":
-      return <input {...common} type="file" />;
-    default:
-      return (
-        <input
-          {...common}
-          type="text"
-          maxlength={field.maxLength}
-          placeholder={field.placeholder}
-          value={value}
-        />
-      );
-  }
-}
-
-/** A step's form, pre-filled with `value`, with `error` beside the field. */
+/** A step's form, pre-filled with `values`, with each field's message beside it. */
 export function StepForm(props: {
   step: StepSpec;
   slug: string;
   runKey: string;
   version: number;
-  value?: FieldValue;
-  error?: string;
+  values?: Record<string, ShownValue>;
+  errors?: Record<string, string>;
+  message?: string;
+  earlier?: StepValues;
   editing: boolean;
+  /** A start link's form: submitting it creates the run, with these values for later steps. */
+  begin?: { prefill: string };
 }) {
   const { step } = props;
+  const fields = fieldsOf(step);
+  const values = props.values ?? {};
+  const errors = props.errors ?? {};
+  const earlier = props.earlier ?? {};
+  const multipart = fields.some((f) => f.kind === "file" || f.kind === "files");
+  const context = displayContext(props.slug, props.runKey, step, earlier);
+  const lone = fields.length === 1 && !fields[0]!.label;
   return (
     <article class="card step form" id={`step-${step.id}`}>
+      {(!lone || fields.length === 0) && <h2>{step.label}</h2>}
+      {step.intro && (
+        <div class="intro">
+          {step.intro(earlier, context)}
+          {!props.begin && <Downloads context={context} />}
+        </div>
+      )}
       <form
         hx-post={`${runUrl(props.slug, props.runKey)}/step/${step.id}`}
         hx-target="#run"
         hx-swap="outerHTML"
         hx-disable="find button"
-        hx-encoding={step.field.kind === "file" ? "multipart/form-data" : undefined}
+        hx-encoding={multipart ? "multipart/form-data" : undefined}
+        novalidate
       >
-        <label for={`field-${step.id}`}>{fieldLabelOf(step)}</label>
-        <Input step={step} value={props.value} invalid={!!props.error} />
-        <p id={`error-${step.id}`} class="field-error" role={props.error ? "alert" : undefined}>
-          {props.error}
+        <p class="field-error form-error" role={props.message ? "alert" : undefined}>
+          {props.message}
         </p>
+        {fields.map((field, i) => (
+          <FieldInput
+            step={step}
+            field={field}
+            value={values[field.name]}
+            error={errors[field.name]}
+            autofocus={i === 0 && !step.intro}
+          />
+        ))}
         <input type="hidden" name="version" value={String(props.version)} />
+        {props.begin && (
+          <>
+            <input type="hidden" name="start" value="1" />
+            <input type="hidden" name="prefill" value={props.begin.prefill} />
+          </>
+        )}
         <div class="actions">
-          <button type="submit">{props.editing ? "Submit again" : "Submit"}</button>
+          <button type="submit">
+            {props.editing ? "Submit again" : step.job ? "Start" : "Submit"}
+          </button>
           {props.editing && <span class="muted">Submitting clears every later step.</span>}
         </div>
       </form>
@@ -293,13 +439,12 @@ export function FinishCard(props: {
   );
 }
 
-/** A step whose job is running (live progress), or stopped short (with a retry). */
+/** A step whose job is running (live progress and Cancel), or stopped short (with a retry). */
 export function JobCard(props: {
   step: StepSpec;
   slug: string;
   runKey: string;
   version: number;
-  values: StepData;
   job: JobState;
 }) {
   const { step, job } = props;
@@ -310,25 +455,29 @@ export function JobCard(props: {
     failed: `This work failed: ${job.note ?? ""}`,
   };
   return (
-    <article class="card step job" id={`step-${step.id}`}>
+    <article class="card step job" id={`step-${step.id}`} data-job-status={job.status}>
       <h2>{step.label}</h2>
       {job.status === "running"
         ? (
-          <div hx-sse:connect={`${base}/progress`} hx-swap="innerHTML" class="job-progress">
-            <Progress job={job} />
-          </div>
+          <>
+            <div hx-sse:connect={`${base}/progress`} hx-swap="innerHTML" class="job-progress">
+              <Progress job={job} />
+            </div>
+            <form hx-post={`${base}/cancel`} hx-target="#run" hx-swap="outerHTML">
+              <input type="hidden" name="job" value={job.id} />
+              <button type="submit" class="secondary">Cancel</button>
+            </form>
+          </>
         )
         : (
           <>
             <p class="field-error" role="alert">
               {job.status === "done" ? "" : stopped[job.status]}
             </p>
-            <form hx-post={base} hx-target="#run" hx-swap="outerHTML">
-              <input
-                type="hidden"
-                name={step.field.name}
-                value={String(props.values[step.field.name] ?? "")}
-              />
+            {job.status !== "done" && job.progress > 0 && (
+              <p class="muted">It had done {job.progress} of {job.total || "?"}.</p>
+            )}
+            <form hx-post={`${base}/retry`} hx-target="#run" hx-swap="outerHTML">
               <input type="hidden" name="version" value={String(props.version)} />
               <button type="submit">Run it again</button>
             </form>
@@ -338,17 +487,18 @@ export function JobCard(props: {
   );
 }
 
-/** A progress bar with its numbers and what is being done. */
+/** A progress bar with its numbers and what is being done: "12 of 40: https://…". */
 export function Progress(props: { job: JobState }) {
   const { progress, note } = props.job;
   const total = props.job.total || 1;
   return (
     <>
       <progress value={progress} max={total}>{Math.round(progress / total * 100)}%</progress>
-      <p class="muted">
-        {progress} of {props.job.total || "?"}{" "}
-        done{note ? ` · ${note}` : ""}. You can leave this page and come back.
+      <p class="muted job-note">
+        {progress} of {props.job.total || "?"}
+        {note ? `: ${note}` : " done"}
       </p>
+      <p class="muted">You can leave this page and come back.</p>
     </>
   );
 }

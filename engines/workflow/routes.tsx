@@ -12,8 +12,11 @@ import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
-import { type FormFields, readForm, text } from "../../lib/form.ts";
+import { type FormFields, readForm, readFormLists, text } from "../../lib/form.ts";
 import type { WorkflowDefinition } from "../../pipeline/workflow/define.ts";
+import { nextStep } from "../../pipeline/workflow/machine.ts";
+import type { Prefill } from "../../pipeline/workflow/state.ts";
+import type { StepInput } from "../../pipeline/workflow/values.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { Run } from "../../services/workflows/runs.ts";
 import type { SubmitResult, WorkflowService } from "../../services/workflows/service.ts";
@@ -30,6 +33,38 @@ import {
   runUrl,
   StepForm,
 } from "./cards.tsx";
+import { transferRoutes } from "./transfer_routes.tsx";
+
+/** A form's lists as a step's input: files as files, text as text (one value or several). */
+export function stepInput(lists: Record<string, (string | File)[]>): StepInput {
+  const input: StepInput = {};
+  for (const [name, values] of Object.entries(lists)) {
+    const files = values.filter((v): v is File => v instanceof File);
+    const texts = values.filter((v): v is string => typeof v === "string");
+    input[name] = files.length > 0 ? files : texts.length === 1 ? texts[0] : texts;
+  }
+  return input;
+}
+
+/** A start link's values for later steps, carried in its form; anything odd is dropped. */
+function prefillOf(text: string): Record<string, Prefill> {
+  try {
+    const parsed = JSON.parse(text || "{}");
+    const out: Record<string, Prefill> = {};
+    for (const [step, fields] of Object.entries(parsed ?? {})) {
+      if (typeof fields !== "object" || fields === null) continue;
+      const entry: Prefill = {};
+      for (const [name, value] of Object.entries(fields)) {
+        if (typeof value === "string") entry[name] = value;
+        else if (Array.isArray(value)) entry[name] = value.filter((v) => typeof v === "string");
+      }
+      out[step] = entry;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
 
 function versionOf(form: FormFields): number {
   const v = Number(form.version);
@@ -48,7 +83,13 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
 
   function landing(
     c: Context,
-    options: { value?: string; error?: string; status?: 200 | 404 | 409 | 422 } = {},
+    options: {
+      value?: string;
+      error?: string;
+      importError?: string;
+      importKey?: string;
+      status?: 200 | 404 | 409 | 422;
+    } = {},
   ) {
     return render(
       c,
@@ -59,6 +100,8 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
         suggested={service.suggestKey()}
         value={options.value}
         error={options.error}
+        importError={options.importError}
+        importKey={options.importKey}
         runs={service.summaries()}
       />,
       { title: definition.title, status: options.status },
@@ -67,6 +110,11 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
 
   function frame(c: Context, run: Run, editing?: string) {
     c.header("HX-Push-Url", runUrl(slug, run.key) + (editing ? `?edit=${editing}` : ""));
+    const next = nextStep(definition, run.state);
+    const at = next === null
+      ? definition.steps.length
+      : definition.steps.findIndex((s) => s.id === next);
+    const done = definition.steps.slice(0, at);
     return render(
       c,
       deps,
@@ -76,15 +124,23 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
         runKey={run.key}
         finalized={run.state.finalized}
         editing={editing}
+        done={done}
+        suggested={done.length > 0 ? service.suggestKey() : undefined}
       />,
       { title: `${definition.title}: ${run.key}` },
     );
   }
 
-  /** A refused value: that step's form again, with the message, in its place. */
-  function refused(c: Context, key: string, result: Extract<SubmitResult, { ok: false }>) {
+  /** A refused value: that step's form again, with the messages, in its place. */
+  function refused(
+    c: Context,
+    key: string,
+    result: Extract<SubmitResult, { ok: false }>,
+    begin?: { prefill: string },
+  ) {
     c.header("HX-Retarget", `#step-${result.step.id}`);
     c.header("HX-Reswap", "outerHTML");
+    const earlier = begin ? {} : service.plan(key, result.step.id).earlier;
     return html(
       c,
       <StepForm
@@ -92,15 +148,19 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
         slug={slug}
         runKey={key}
         version={result.version}
-        value={result.value}
-        error={result.error}
+        values={result.values}
+        errors={result.errors}
+        message={result.message}
+        earlier={earlier}
         editing={false}
+        begin={begin}
       />,
       422,
     );
   }
 
   return new Hono()
+    .route("/", transferRoutes(deps, service, { landing, frame }))
     .get("/", (c) => landing(c))
     .post("/start", async (c) => {
       const key = text(await readForm(c), "key").trim();
@@ -138,7 +198,6 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
             slug={slug}
             runKey={run.key}
             version={run.version}
-            values={run.state.steps[step.id] ?? {}}
             job={plan.job!}
           />,
         );
@@ -152,7 +211,8 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
             slug={slug}
             runKey={run.key}
             version={run.version}
-            value={plan.value}
+            values={plan.form}
+            earlier={plan.earlier}
             editing={!!editing}
           />,
         );
@@ -165,6 +225,7 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
             slug={slug}
             runKey={run.key}
             values={plan.values!}
+            earlier={plan.earlier}
             locked={run.state.finalized}
           />
           {plan.next
@@ -182,10 +243,39 @@ export function mountWorkflow(deps: Deps, plugin: LoadedPlugin<WorkflowDefinitio
       );
     })
     .post("/run/:key/step/:step", async (c) => {
-      const form = await readForm(c);
+      const lists = await readFormLists(c);
+      const input = stepInput(lists);
       const key = c.req.param("key");
-      const result = await service.submit(key, c.req.param("step"), versionOf(form), form, "ui");
+      const stepId = c.req.param("step");
+      if (input.start === "1") {
+        // A start link's first form: the run is created by this submit, or not at all.
+        if (stepId !== definition.steps[0]!.id) {
+          throw new HTTPException(400, { message: "A new run starts at its first step." });
+        }
+        const prefill = typeof input.prefill === "string" ? input.prefill : "";
+        const result = await service.begin(key, input, {
+          source: "ui",
+          prefill: prefillOf(prefill),
+        });
+        if (!result.ok) return refused(c, key, result, { prefill });
+        return frame(c, result.run);
+      }
+      const version = versionOf({
+        version: typeof input.version === "string" ? input.version : "",
+      });
+      const result = await service.submit(key, stepId, version, input, "ui");
       return result.ok ? frame(c, result.run) : refused(c, key, result);
+    })
+    .post("/run/:key/step/:step/cancel", async (c) => {
+      const form = await readForm(c);
+      return frame(
+        c,
+        service.cancel(c.req.param("key"), c.req.param("step"), text(form, "job"), "ui"),
+      );
+    })
+    .post("/run/:key/step/:step/retry", async (c) => {
+      const version = versionOf(await readForm(c));
+      return frame(c, service.retry(c.req.param("key"), c.req.param("step"), version, "ui"));
     })
     .get("/run/:key/step/:step/progress", (c) => {
       const run = service.load(c.req.param("key"));

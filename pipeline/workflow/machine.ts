@@ -9,6 +9,7 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import type { StepValues, WorkflowDefinition } from "./define.ts";
 import {
+  initialState,
   type JobState,
   type JobStatus,
   type RunState,
@@ -20,7 +21,12 @@ export { initialState } from "./state.ts";
 export type { RunState } from "./state.ts";
 
 /** Why the rules refuse a transition. */
-export type StateProblem = "locked" | "unreachable" | "incomplete" | "not-finalized";
+export type StateProblem =
+  | "locked"
+  | "unreachable"
+  | "incomplete"
+  | "not-finalized"
+  | "not-stopped";
 
 /** A transition the rules refuse; the message says what to do instead. */
 export class StateError extends Error {
@@ -122,7 +128,69 @@ export function submit(
     delete jobs[later.id];
   }
   if (jobId) jobs[stepId] = { id: jobId, status: "running", progress: 0, total: 0, started: now };
-  return { ...state, steps, jobs, updated: now };
+  const next: RunState = { ...state, steps, jobs, updated: now };
+  if (state.prefill && stepId in state.prefill) {
+    const { [stepId]: _used, ...rest } = state.prefill;
+    if (Object.keys(rest).length > 0) next.prefill = rest;
+    else delete next.prefill;
+  }
+  return next;
+}
+
+/**
+ * Start a stopped job again (failed, interrupted or cancelled) as `jobId`,
+ * with the values its step already holds. A running or finished job is
+ * refused: submit the step again to redo finished work.
+ */
+export function jobRetry(
+  definition: WorkflowDefinition,
+  state: RunState,
+  stepId: string,
+  jobId: string,
+  now: string,
+): RunState {
+  checkUnlocked(state, "be changed");
+  checkReachable(definition, state, stepId);
+  const job = state.jobs[stepId];
+  if (!job || job.status === "running" || job.status === "done") {
+    throw new StateError(
+      "not-stopped",
+      job?.status === "running"
+        ? "This work is still running."
+        : "There is no stopped work to run again here.",
+    );
+  }
+  const inputs = state.steps[stepId] ?? {};
+  return submit(definition, state, stepId, inputs, now, jobId);
+}
+
+/**
+ * A new run's state with the completed steps of `state` up to and including
+ * `lastStepId` (their values and finished jobs); nothing after it, not
+ * finalized. "Run again" with the same inputs.
+ */
+export function cloneState(
+  definition: WorkflowDefinition,
+  state: RunState,
+  lastStepId: string,
+  now: string,
+): RunState {
+  const last = indexOf(definition, lastStepId);
+  const done = completed(definition, state);
+  const next = initialState(now);
+  for (const step of definition.steps.slice(0, last + 1)) {
+    const values = done[step.id];
+    if (!values) {
+      throw new StateError(
+        "incomplete",
+        `Step "${step.label}" is not done in this run, so it cannot be copied.`,
+      );
+    }
+    next.steps[step.id] = structuredClone(values);
+    const job = state.jobs[step.id];
+    if (job) next.jobs[step.id] = { ...job, started: now, finished: now };
+  }
+  return next;
 }
 
 /**

@@ -5,7 +5,9 @@
  * lock. {@linkcode upgradeState} reads every format Cardflow ever wrote.
  */
 
-import type { FieldValue } from "./define.ts";
+import type { FieldValue, StepData } from "./define.ts";
+
+export type { StepData } from "./define.ts";
 
 /** The format written today. */
 export const STATE_FORMAT = 2;
@@ -29,8 +31,8 @@ export interface JobState {
   finished?: string;
 }
 
-/** One step's stored values. */
-export type StepData = Record<string, FieldValue>;
+/** Values a start link put in a step's form, as typed (not yet submitted or checked). */
+export type Prefill = Record<string, string | string[]>;
 
 /** A run's state. */
 export interface RunState {
@@ -42,6 +44,11 @@ export interface RunState {
   created: string;
   updated: string;
   finalized: boolean;
+  /**
+   * Values a start link (`/<workflow>/start?step.field=…`) offered for later
+   * steps' forms, by step id; a step's entry goes when it is submitted.
+   */
+  prefill?: Record<string, Prefill>;
 }
 
 /** A fresh run's state. */

@@ -8,9 +8,18 @@
  */
 
 import type { Logger } from "../../lib/log.ts";
-import type { FieldValue, StepSpec, WorkflowDefinition } from "../../pipeline/workflow/define.ts";
+import { describeNetError, NetError, type NetFetch } from "../../lib/net.ts";
+import type {
+  FileRef,
+  JobContext,
+  StepData,
+  StepSpec,
+  StepValues,
+  WorkflowDefinition,
+} from "../../pipeline/workflow/define.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
 import type { PipelineEvent } from "../events.ts";
+import type { Files } from "./files.ts";
 import type { Runs } from "./runs.ts";
 
 /** What the jobs of one workflow need. */
@@ -23,12 +32,15 @@ export interface JobsEnv {
   now(): string;
   /** Aborts when this database is closed (Cardflow stops, or switches away). */
   signal: AbortSignal;
+  /** The workflow's fetch (its hosts and the user's); each job's requests also stop with the job. */
+  fetch: NetFetch;
+  files: Files;
 }
 
 /** The running jobs of one workflow. */
 export interface Jobs {
   /** Run `step`'s job for run `key` (its state already marked running as `jobId`). */
-  start(key: string, step: StepSpec, input: FieldValue, jobId: string): void;
+  start(key: string, step: StepSpec, values: StepData, jobId: string, earlier: StepValues): void;
   /** Stop the running job of `stepId` in run `key`; whether one was running here. */
   cancel(key: string, stepId: string): boolean;
   /** Mark jobs left running by a previous process as interrupted. */
@@ -48,7 +60,7 @@ export function createJobs(env: JobsEnv): Jobs {
   }
 
   return {
-    start(key, step, input, jobId) {
+    start(key, step, values, jobId, earlier) {
       const controller = new AbortController();
       const id = `${key}/${step.id}`;
       controllers.get(id)?.abort();
@@ -64,7 +76,22 @@ export function createJobs(env: JobsEnv): Jobs {
           false,
         );
       };
-      Promise.resolve().then(() => step.job!.run(input, report, signal)).then(
+      const context: JobContext = {
+        report,
+        signal,
+        earlier,
+        fetch: (url, init = {}) =>
+          env.fetch(url, {
+            ...init,
+            signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
+          }),
+        async save(name, content, type = "application/octet-stream"): Promise<FileRef> {
+          const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+          const stored = await env.files.write(key, name, bytes);
+          return { name: stored.name, original: name, bytes: stored.bytes, type };
+        },
+      };
+      Promise.resolve().then(() => step.job!.run(values, context)).then(
         (result) => {
           write(key, (run) => machine.jobDone(run.state, step.id, jobId, result, now()));
           env.emit({ key, operation: "job-done", step: step.id, values: result });
@@ -80,6 +107,8 @@ export function createJobs(env: JobsEnv): Jobs {
             ? "Cancelled."
             : stopped === "interrupted"
             ? "Cardflow stopped while this ran."
+            : error instanceof NetError
+            ? describeNetError(error)
             : String((error as Error)?.message ?? error).slice(0, 300);
           if (stopped === "failed") log.warn(`job ${step.id} of ${key} failed`, error);
           try {

@@ -11,7 +11,8 @@
 import { type Db, transaction } from "../../lib/db.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
-import { defineTable, type Row } from "../../lib/table.ts";
+import { defineTable, type Row, storedColumns } from "../../lib/table.ts";
+import { slugify } from "../../pipeline/workflow/keys.ts";
 import { type RunState, STATE_FORMAT, upgradeState } from "../../pipeline/workflow/state.ts";
 
 const SCHEMA = {
@@ -25,6 +26,8 @@ const SCHEMA = {
   format: "int",
   /** 1 while a job of the run is running, so interrupted jobs are found the same way. */
   running: "int",
+  /** The profile the run belongs to; null for runs from before profiles owned runs, unmatched. */
+  profile_id: "int?",
 } as const;
 
 /** A stored run. */
@@ -51,14 +54,28 @@ export interface UpdateOptions {
   bump?: boolean;
 }
 
+/** Filters for {@linkcode Runs.list}. */
+export interface RunFilter {
+  workflow?: string;
+  /**
+   * A profile's id: its runs and the runs of no profile (which show under
+   * every profile). `null`: only runs of no profile. Omitted: every run.
+   */
+  profile?: number | null;
+  /** With `profile` set to an id: leave out the runs of no profile. */
+  strict?: boolean;
+  limit?: number;
+}
+
 /** Runs of every workflow. */
 export interface Runs {
   find(key: string): Run | undefined;
   /** The run `key`; throws NotFoundError. */
   get(key: string): Run;
-  list(options?: { workflow?: string; limit?: number }): Run[];
+  /** Runs, most recently updated first. */
+  list(filter?: RunFilter): Run[];
   /** Create a run; a ConflictError when the key exists. */
-  create(key: string, workflow: string, state: RunState): Run;
+  create(key: string, workflow: string, state: RunState, profile?: number | null): Run;
   /**
    * Apply `change` to the state at `version` (null: whatever is stored); a
    * ConflictError when the version is stale.
@@ -70,19 +87,39 @@ export interface Runs {
     options?: UpdateOptions,
   ): Run;
   delete(key: string): void;
+  /** Delete several runs in one transaction; NotFoundError (and nothing deleted) for a missing key. */
+  deleteMany(keys: readonly string[]): Run[];
   /** Runs of `workflow` with a job still marked running. */
   withRunningJob(workflow: string): Run[];
 }
 
+/** Options for {@linkcode createRuns}. */
+export interface RunsOptions {
+  log?: Logger;
+  /**
+   * Every profile, for runs written before runs had one: when the column is
+   * added, a run whose key starts with a profile's slugified name and "-"
+   * (as suggested keys do) goes to that profile; the others stay unassigned.
+   */
+  profiles?: readonly { id: number; name: string }[];
+}
+
 /** The runs table over `db`, upgrading runs stored in older formats first. */
-export function createRuns(db: Db, log?: Logger): Runs {
+export function createRuns(db: Db, options: RunsOptions = {}): Runs {
+  const { log } = options;
+  const hadProfiles = storedColumns(db, "pipeline").some((c) => c.name === "profile_id");
+  const isNew = storedColumns(db, "pipeline").length === 0;
   const table = defineTable(db, "pipeline", SCHEMA, {
     pk: "key",
     log,
     // Rows written before these columns existed are format 1 with no running job.
     defaults: { format: 1, running: 0 },
-    indexes: [["workflow"], ["updated"], ["format"], ["workflow", "running"]],
+    indexes: [["workflow"], ["updated"], ["format"], ["workflow", "running"], ["profile_id"]],
   });
+  if (!hadProfiles && !isNew && options.profiles?.length) {
+    const assigned = assignProfiles(db, options.profiles);
+    if (assigned > 0) log?.info(`assigned ${assigned} older runs to profiles by their keys`);
+  }
   const upgraded = upgradeAll(db, log);
   if (upgraded > 0) log?.info(`upgraded ${upgraded} runs to state format ${STATE_FORMAT}`);
   const asRun = ({ format: _f, running: _r, ...row }: Row<typeof SCHEMA>): Run => ({
@@ -100,9 +137,17 @@ export function createRuns(db: Db, log?: Logger): Runs {
       if (!run) throw new NotFoundError("pipeline", key, `There is no run with the key "${key}".`);
       return run;
     },
-    list: ({ workflow, limit } = {}) =>
-      table.list({ where: workflow ? { workflow } : {}, order: "-updated", limit }).map(asRun),
-    create(key, workflow, state) {
+    list({ workflow, profile, strict, limit } = {}) {
+      const base = workflow ? { workflow } : {};
+      const query = (where: Partial<Row<typeof SCHEMA>>) =>
+        table.list({ where: { ...base, ...where }, order: "-updated", limit });
+      if (profile === undefined) return query({}).map(asRun);
+      if (profile === null || strict) return query({ profile_id: profile }).map(asRun);
+      const merged = [...query({ profile_id: profile }), ...query({ profile_id: null })]
+        .sort((a, b) => b.updated.localeCompare(a.updated));
+      return merged.slice(0, limit ?? merged.length).map(asRun);
+    },
+    create(key, workflow, state, profile = null) {
       return transaction(db, () => {
         if (table.find(key)) throw new ConflictError(`The key "${key}" is taken.`);
         return asRun(table.insert({
@@ -112,6 +157,7 @@ export function createRuns(db: Db, log?: Logger): Runs {
           created: state.created,
           updated: state.updated,
           version: 1,
+          profile_id: profile,
           ...columnsOf(state),
         }));
       });
@@ -132,11 +178,40 @@ export function createRuns(db: Db, log?: Logger): Runs {
     delete(key) {
       transaction(db, () => table.delete(key));
     },
+    deleteMany(keys) {
+      return transaction(db, () =>
+        keys.map((key) => {
+          const run = runs.get(key);
+          table.delete(key);
+          return run;
+        }));
+    },
     withRunningJob(workflow) {
       return table.list({ where: { workflow, running: 1 } }).map(asRun);
     },
   };
   return runs;
+}
+
+/** Give runs of no profile the profile their key starts with; how many were given one. */
+function assignProfiles(db: Db, profiles: readonly { id: number; name: string }[]): number {
+  // The longest slug first, so "ada-l-…" goes to "Ada L" rather than "Ada".
+  const slugs = profiles.map((p) => ({ id: p.id, prefix: `${slugify(p.name)}-` }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const rows = db.prepare("SELECT key FROM pipeline WHERE profile_id IS NULL").all() as {
+    key: string;
+  }[];
+  const write = db.prepare("UPDATE pipeline SET profile_id = ? WHERE key = ?");
+  return transaction(db, () => {
+    let count = 0;
+    for (const { key } of rows) {
+      const match = slugs.find((s) => key.startsWith(s.prefix));
+      if (!match) continue;
+      write.run(match.id, key);
+      count++;
+    }
+    return count;
+  });
 }
 
 /** Upgrade every run stored in an older state format, in one transaction; how many were. */

@@ -1,67 +1,110 @@
 /**
  * @module
  * One workflow's operations: start or resume a run by key, submit a step,
- * finalize and unfinalize, and what each step shows. This is where a step
- * submit is validated — the run's version, the state rules, each field's
- * value — for the buttons and the assistant alike; the write itself is one
- * pure transition from `machine.ts` in one transaction.
+ * finalize and unfinalize, cancel and retry a job, and what each step shows.
+ * This is where a step submit is validated — the run's version, the state
+ * rules, every field's value — for the buttons, start links, imports and the
+ * assistant alike; the write itself is one pure transition from `machine.ts`
+ * in one transaction. Export, import, clone and downloads live beside it in
+ * `transfer.ts` and go through the same checks.
  */
 
 import type { Bus } from "../../lib/bus.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
+import { createNetFetch, hostAllowed, type NetFetch } from "../../lib/net.ts";
 import {
-  fieldLabelOf,
   type FieldValue,
+  type StepData,
   type StepSpec,
   type StepValues,
+  type ValidateContext,
   type WorkflowDefinition,
 } from "../../pipeline/workflow/define.ts";
 import { keyProblem, suggestKey } from "../../pipeline/workflow/keys.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
-import type { JobState, RunState, StepData } from "../../pipeline/workflow/state.ts";
-import { parseStep } from "../../pipeline/workflow/values.ts";
+import type { JobState, Prefill, RunState } from "../../pipeline/workflow/state.ts";
+import {
+  formStart,
+  type FormValues,
+  formValuesOf,
+  isRefusal,
+  type Parsed,
+  parseStep,
+  type StepInput,
+} from "../../pipeline/workflow/values.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { PipelineEvent, ServiceEvents, Source } from "../events.ts";
 import type { Files, StoredFile } from "./files.ts";
 import { createJobs, type Jobs } from "./jobs.ts";
 import { type Run, type Runs, STALE } from "./runs.ts";
+import { createTransfer, type Transfer } from "./transfer.ts";
 
-/** A submitted form's fields: text, or a file. */
-export type StepInput = Record<string, string | File | undefined>;
+export type { StepInput } from "../../pipeline/workflow/values.ts";
 
-/** What a submit did: the run, or the message to show beside the step's field. */
+/** What a submit did: the run, or the messages to show beside the step's fields. */
 export type SubmitResult =
   | { ok: true; run: Run }
-  | { ok: false; step: StepSpec; error: string; value?: FieldValue; version: number };
+  | {
+    ok: false;
+    step: StepSpec;
+    /** A message per refused field. */
+    errors: Record<string, string>;
+    /** A message about the step as a whole. */
+    message?: string;
+    /** What was typed, to show again (files are not sent back). */
+    values: FormValues;
+    version: number;
+  };
 
 /** What one step of a run shows, for the engine to render. */
 export interface StepPlan {
   step: StepSpec;
   view: machine.StepView;
   run: Run;
+  /** The values of the completed steps before this one. */
+  earlier: StepValues;
   /** The completed step's values ("done"). */
   values?: StepData;
-  /** The value a form starts with: the previous one (refill) or the suggestion. */
-  value?: FieldValue;
+  /** The values a form starts with: previous ones (refill), a start link's, the suggestion. */
+  form?: Record<string, FieldValue | string | string[]>;
   /** The step's job, if it has one. */
   job?: JobState;
   /** The step after this one, or null when this is the last. */
   next: StepSpec | null;
 }
 
+/** A run's summary for lists. */
+export interface RunSummary {
+  key: string;
+  status: string;
+  updated: string;
+  /** Null for a run of no profile (shown under every profile). */
+  profile: number | null;
+}
+
 /** The operations of one workflow. */
-export interface WorkflowService {
+export interface WorkflowService extends Transfer {
   readonly slug: string;
   readonly definition: WorkflowDefinition;
-  /** Recent runs with where each one is. */
-  summaries(limit?: number): { key: string; status: string; updated: string }[];
+  /** The current profile's recent runs (and runs of no profile) with where each one is. */
+  summaries(limit?: number): RunSummary[];
   /** The run `key` of this workflow; throws NotFoundError. */
   load(key: string): Run;
   /** The next free key for the current profile. */
   suggestKey(): string;
   /** Start the run `key`, or resume it when it exists. */
   start(key: string, source: Source): { run: Run; created: boolean };
+  /**
+   * Create the run `key` and submit its first step in one write (a start
+   * link's form): nothing is stored when the values are refused. `prefill`
+   * holds what the link offered for later steps.
+   */
+  begin(
+    key: string,
+    input: StepInput,
+    options: { source: Source; prefill?: Record<string, Prefill> },
+  ): Promise<SubmitResult>;
   /** Validate and store a step (clearing every later one); starts its job if it has one. */
   submit(
     key: string,
@@ -72,6 +115,10 @@ export interface WorkflowService {
   ): Promise<SubmitResult>;
   finalize(key: string, version: number, source: Source): Run;
   unfinalize(key: string, version: number, source: Source): Run;
+  /** Stop the running job `jobId` of `stepId`; the step shows as cancelled at once. */
+  cancel(key: string, stepId: string, jobId: string, source: Source): Run;
+  /** Run a failed, interrupted or cancelled job again with its step's values. */
+  retry(key: string, stepId: string, version: number, source: Source): Run;
   /**
    * Put run `key` back to `state` (delete it when `state` is null) if it is
    * still at `version`: the undo of a start or a submit. A run changed since
@@ -82,6 +129,8 @@ export interface WorkflowService {
   checkRevert(key: string, stepId: string): Run;
   /** What step `stepId` of run `key` shows, with `editing` the step being reverted. */
   plan(key: string, stepId: string, editing?: string): StepPlan;
+  /** Whether a job of this workflow may fetch from `url`'s host. */
+  readonly net: ValidateContext;
 }
 
 /** What a workflow service needs. */
@@ -93,14 +142,23 @@ export interface WorkflowEnv {
   signal: AbortSignal;
   /** The current profile's name, for suggested keys. */
   profileName(): string;
+  /** The current profile's id (null without a Profiles app): new runs belong to it. */
+  profileId(): number | null;
+  /** Hosts the user allowed for every workflow (`--allow-net-host`). */
+  allowNetHosts: readonly string[];
+  /** The fetch jobs use; built from the hosts above when omitted (tests pass their own). */
+  fetch?: NetFetch;
 }
 
 /** A short status for lists: the current step's label, "complete" or "finalized". */
 export function runStatus(definition: WorkflowDefinition | undefined, run: Run): string {
   if (!definition) return "unknown workflow";
   if (run.state.finalized) return "finalized";
+  const running = Object.values(run.state.jobs).some((j) => j.status === "running");
   const next = machine.nextStep(definition, run.state);
-  return next === null ? "complete" : `at ${definition.steps.find((s) => s.id === next)!.label}`;
+  if (next === null) return "complete";
+  const label = definition.steps.find((s) => s.id === next)!.label;
+  return running ? `running ${label}` : `at ${label}`;
 }
 
 /** Create the service of the workflow `plugin`; marks jobs a previous process left running. */
@@ -113,6 +171,20 @@ export function createWorkflowService(
   const now = () => new Date().toISOString();
   const emit = (event: Omit<PipelineEvent, "workflow">) =>
     env.bus.emit("pipeline", { workflow: slug, ...event });
+  const hosts = [...(definition.net ?? []), ...env.allowNetHosts];
+  const net: ValidateContext = {
+    allows(url) {
+      try {
+        const u = new URL(url);
+        return hostAllowed(
+          `${u.hostname}:${u.port || (u.protocol === "https:" ? 443 : 80)}`,
+          hosts,
+        );
+      } catch {
+        return false;
+      }
+    },
+  };
   const jobs: Jobs = createJobs({
     runs,
     definition,
@@ -121,6 +193,9 @@ export function createWorkflowService(
     emit,
     now,
     signal: env.signal,
+    files,
+    // Only hosts the person named may be loopback or private addresses, never a workflow's own.
+    fetch: env.fetch ?? createNetFetch({ hosts, privateHosts: env.allowNetHosts }),
   });
   if (definition.steps.some((s) => s.job)) {
     const interrupted = jobs.recover();
@@ -152,24 +227,73 @@ export function createWorkflowService(
     return step;
   }
 
-  /** A field's raw input: text as sent, a file checked for presence and size. */
-  function readField(
+  function checkNewKey(key: string): void {
+    const problem = keyProblem(key);
+    if (problem) throw new NotFoundError("pipeline", key, problem);
+    const existing = runs.find(key);
+    if (existing && existing.workflow !== slug) {
+      throw new ConflictError(
+        `The key "${key}" belongs to another workflow (${existing.workflow}).`,
+      );
+    }
+  }
+
+  /** Write the parsed uploads and put their stored names into the values. */
+  async function store(
+    key: string,
+    parsed: Parsed,
+  ): Promise<{ values: StepData; stored: StoredFile[] }> {
+    const values: StepData = { ...parsed.values };
+    const stored: StoredFile[] = [];
+    try {
+      for (const [name, list] of Object.entries(parsed.uploads)) {
+        const saved: StoredFile[] = [];
+        for (const file of list) saved.push(await files.save(key, file));
+        stored.push(...saved);
+        const current = values[name];
+        if (Array.isArray(current)) {
+          values[name] = saved.map((s, i) => ({
+            ...(current[i] as object),
+            name: s.name,
+          })) as StepData[string];
+        } else {
+          values[name] = saved[0]!.name;
+          values[`${name}_bytes`] = saved[0]!.bytes;
+        }
+      }
+    } catch (error) {
+      await Promise.all(stored.map((s) => files.discard(s)));
+      throw error;
+    }
+    return { values, stored };
+  }
+
+  /** Apply `change` in one transaction; files written for it go again if it is refused. */
+  async function write(
+    stored: StoredFile[],
+    apply: () => Run,
+  ): Promise<Run> {
+    try {
+      return apply();
+    } catch (error) {
+      await Promise.all(stored.map((s) => files.discard(s)));
+      throw error;
+    }
+  }
+
+  function refusal(
     step: StepSpec,
+    result: { errors: Record<string, string>; message?: string },
     input: StepInput,
-  ): { raw?: string; file?: File } | { error: string } {
-    const field = step.field;
-    const label = fieldLabelOf(step);
-    const value = input[field.name];
-    if (field.kind !== "file") {
-      if (value instanceof File) return { error: `${label} takes text, not a file.` };
-      return { raw: value };
-    }
-    if (!(value instanceof File) || value.name === "") return { error: `${label}: choose a file.` };
-    const max = field.maxBytes ?? 256 * 1024;
-    if (value.size > max) {
-      return { error: `${label} is too large: at most ${Math.round(max / 1024)} KiB.` };
-    }
-    return { raw: value.name, file: value };
+    version: number,
+  ): SubmitResult {
+    return { ok: false, step, ...result, values: formValuesOf(step, input), version };
+  }
+
+  function startJob(run: Run, step: StepSpec, jobId: string): void {
+    const earlier = machine.completed(definition, run.state);
+    delete earlier[step.id];
+    jobs.start(run.key, step, run.state.steps[step.id] ?? {}, jobId, earlier);
   }
 
   function transition(
@@ -190,31 +314,64 @@ export function createWorkflowService(
     return run;
   }
 
+  const transfer = createTransfer({
+    definition,
+    slug,
+    runs,
+    files,
+    net,
+    now,
+    load,
+    checkNewKey,
+    env,
+  });
+
   return {
+    ...transfer,
     slug,
     definition,
+    net,
     summaries(limit = 50) {
-      return runs.list({ workflow: slug, limit }).map((r) => ({
+      return runs.list({ workflow: slug, profile: env.profileId() ?? undefined, limit }).map((
+        r,
+      ) => ({
         key: r.key,
         status: runStatus(definition, r),
         updated: r.updated,
+        profile: r.profile_id,
       }));
     },
     load,
     suggestKey: () => suggestKey(env.profileName(), slug, (k) => runs.find(k) !== undefined),
     start(key, source) {
-      const problem = keyProblem(key);
-      if (problem) throw new NotFoundError("pipeline", key, problem);
+      checkNewKey(key);
       const existing = runs.find(key);
-      if (existing && existing.workflow !== slug) {
-        throw new ConflictError(
-          `The key "${key}" belongs to another workflow (${existing.workflow}).`,
-        );
-      }
       if (existing) return { run: existing, created: false };
-      const run = runs.create(key, slug, machine.initialState(now()));
+      const run = runs.create(key, slug, machine.initialState(now()), env.profileId());
       emit({ key, operation: "start", source });
       return { run, created: true };
+    },
+    async begin(key, input, { prefill, source }) {
+      checkNewKey(key);
+      if (runs.find(key)) throw new ConflictError(`The key "${key}" is taken: choose another.`);
+      const step = definition.steps[0]!;
+      const parsed = parseStep(step, input, {}, net);
+      if (isRefusal(parsed)) return refusal(step, parsed, input, 0);
+      const { values, stored } = await store(key, parsed);
+      const jobId = step.job ? crypto.randomUUID() : undefined;
+      const run = await write(stored, () => {
+        const first: RunState = machine.initialState(now());
+        const rest = Object.fromEntries(
+          Object.entries(prefill ?? {}).filter(([id]) => id !== step.id),
+        );
+        if (Object.keys(rest).length > 0) first.prefill = rest;
+        const state = machine.submit(definition, first, step.id, values, now(), jobId);
+        return runs.create(key, slug, state, env.profileId());
+      });
+      emit({ key, operation: "start", source });
+      emit({ key, operation: "submit", step: step.id, values, source });
+      if (jobId) startJob(run, step, jobId);
+      return { ok: true, run };
     },
     async submit(key, stepId, version, input, source) {
       const run = load(key);
@@ -223,39 +380,23 @@ export function createWorkflowService(
       if (run.version !== version) throw new ConflictError(STALE);
       if (run.state.finalized) machine.submit(definition, run.state, stepId, {}, now());
       machine.checkReachable(definition, run.state, stepId);
-      const refuse = (error: string, value?: FieldValue): SubmitResult => ({
-        ok: false,
-        step,
-        error,
-        value,
-        version,
-      });
-      const read = readField(step, input);
-      if ("error" in read) return refuse(read.error);
       const earlier: StepValues = machine.completed(definition, run.state);
-      const parsed = parseStep(step, read.raw, earlier);
-      if ("error" in parsed) return refuse(parsed.error, read.file ? undefined : read.raw);
-      const values: StepData = { ...parsed.values };
-      let stored: StoredFile | undefined;
-      if (read.file) {
-        stored = await files.save(run.key, read.file);
-        values[step.field.name] = stored.name;
-        values[`${step.field.name}_bytes`] = stored.bytes;
+      delete earlier[stepId];
+      for (const later of definition.steps.slice(definition.steps.indexOf(step))) {
+        delete earlier[later.id];
       }
+      const parsed = parseStep(step, input, earlier, net);
+      if (isRefusal(parsed)) return refusal(step, parsed, input, version);
+      const { values, stored } = await store(run.key, parsed);
       const jobId = step.job ? crypto.randomUUID() : undefined;
-      let updated: Run;
-      try {
-        updated = runs.update(
+      const updated = await write(stored, () =>
+        runs.update(
           run.key,
           version,
           (current) => machine.submit(definition, current.state, stepId, values, now(), jobId),
-        );
-      } catch (error) {
-        if (stored) await files.discard(stored);
-        throw error;
-      }
+        ));
       emit({ key: run.key, operation: "submit", step: stepId, values, source });
-      if (jobId) jobs.start(run.key, step, values[step.field.name] ?? "", jobId);
+      if (jobId) startJob(updated, step, jobId);
       return { ok: true, run: updated };
     },
     finalize: (key, version, source) => transition(key, version, "finalize", source),
@@ -276,6 +417,36 @@ export function createWorkflowService(
       emit({ key, operation: "restore", source });
       return `Put the ${definition.title} run ${key} back as it was.`;
     },
+    cancel(key, stepId, jobId) {
+      const run = load(key);
+      stepOf(stepId);
+      const job = run.state.jobs[stepId];
+      if (!job || job.id !== jobId || job.status !== "running") {
+        throw new ConflictError("That work is no longer running. Reload to see where it is.");
+      }
+      // Mark it first: the job's own writes are then superseded, whatever it does next.
+      const updated = runs.update(
+        run.key,
+        null,
+        (current) =>
+          machine.jobStopped(current.state, stepId, jobId, "cancelled", "Cancelled.", now()),
+      );
+      jobs.cancel(run.key, stepId);
+      return updated;
+    },
+    retry(key, stepId, version) {
+      const run = load(key);
+      const step = stepOf(stepId);
+      if (!step.job) throw new NotFoundError("steps", stepId, "That step has no work to run.");
+      const jobId = crypto.randomUUID();
+      const updated = runs.update(
+        run.key,
+        version,
+        (current) => machine.jobRetry(definition, current.state, stepId, jobId, now()),
+      );
+      startJob(updated, step, jobId);
+      return updated;
+    },
     checkRevert(key, stepId) {
       const run = load(key);
       machine.revert(definition, run.state, stepId);
@@ -288,17 +459,25 @@ export function createWorkflowService(
       const index = definition.steps.indexOf(step);
       const view = machine.view(definition, run.state, editing)[index]!;
       const done = machine.completed(definition, run.state);
+      const earlier: StepValues = {};
+      for (const before of definition.steps.slice(0, index)) {
+        if (done[before.id]) earlier[before.id] = done[before.id]!;
+      }
       const plan: StepPlan = {
         step,
         view,
         run,
+        earlier,
         job: run.state.jobs[step.id],
         next: definition.steps[index + 1] ?? null,
       };
       if (view === "done") plan.values = done[step.id];
       if (view === "form") {
-        const previous = done[step.id]?.[step.field.name];
-        plan.value = step.refill && previous !== undefined ? previous : step.suggest?.(done);
+        plan.form = formStart(step, {
+          earlier,
+          previous: done[step.id],
+          prefill: run.state.prefill?.[step.id],
+        });
       }
       return plan;
     },

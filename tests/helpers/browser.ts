@@ -10,6 +10,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { type Config, testConfig } from "@/lib/config.ts";
 import { silentLogger } from "@/lib/log.ts";
 import { type Server, startServer } from "@/app/server.ts";
+import type { PluginEntry } from "@/pipeline/load.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { ROUTES } from "@/routes/manifest.gen.ts";
 import { EMBEDDED } from "@/static/mod.ts";
@@ -71,18 +72,21 @@ function watchDialogs(page: Page, dialogs: string[]): void {
 export interface BrowserTestOptions {
   /** Config for the server, or a function that prepares it (e.g. starts a fake Ollama). */
   config?: Partial<Config> | (() => Promise<Partial<Config>>);
+  /** The plugins to load (today's when omitted). */
+  plugins?: PluginEntry[];
 }
 
 /** Start a real server with a fresh data folder (for tests that need no browser too). */
 export async function startTestServer(
   config: Partial<Config> = {},
+  plugins: PluginEntry[] = PLUGINS,
 ): Promise<{ server: Server; dataDir: string }> {
   const dataDir = config.dataDir ?? await Deno.makeTempDir({ prefix: "cardflow-test-" });
   const server = await startServer({
     config: testConfig({ ...config, dataDir }),
     log: silentLogger(),
     routes: ROUTES,
-    plugins: PLUGINS,
+    plugins,
     files: EMBEDDED,
   });
   return { server, dataDir };
@@ -120,7 +124,7 @@ export function browserTest(
         throw new Error("CI=true but no Chromium: .ci/run should have installed it");
       }
       const config = typeof options.config === "function" ? await options.config() : options.config;
-      const { server, dataDir } = await startTestServer(config);
+      const { server, dataDir } = await startTestServer(config, options.plugins);
       // playwright gives each launch a fresh temporary profile of its own.
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
       try {

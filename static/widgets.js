@@ -1,0 +1,233 @@
+// Display widgets on workflow cards: data tables (Tabulator), charts (ECharts), diagrams
+// (Mermaid) and copy buttons. Each library is fetched only when a page shows its widget; the
+// URLs (with content hashes) come from this script's data attributes. Elements carry their
+// data in attributes, so no inline script is ever needed; a swap by htmx scans again.
+(() => {
+  "use strict";
+  const me = document.currentScript;
+  const src = me ? { ...me.dataset } : {};
+  const loading = new Map();
+  const load = (url) => {
+    if (!loading.has(url)) {
+      loading.set(
+        url,
+        new Promise((resolve, reject) => {
+          const script = document.createElement("script");
+          script.src = url;
+          script.onload = resolve;
+          script.onerror = () => reject(new Error(`could not load ${url}`));
+          document.head.append(script);
+        }),
+      );
+    }
+    return loading.get(url);
+  };
+  const stylesheet = (url) => {
+    if (document.querySelector(`link[data-widget-css="${url}"]`)) return;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    link.dataset.widgetCss = url;
+    document.head.append(link);
+  };
+  const scheme = matchMedia("(prefers-color-scheme: dark)");
+  const dark = () => scheme.matches;
+  const fail = (el, error) => {
+    el.dataset.ready = "error";
+    const note = document.createElement("p");
+    note.className = "field-error";
+    note.textContent = `This could not be drawn: ${error.message || error}`;
+    el.after(note);
+  };
+
+  // Charts: <div data-chart='{"kind":"bar","labels":[...],"series":[{"name","values"}]}'>
+  const chartOption = (spec) => {
+    const base = { backgroundColor: "transparent", animation: false, tooltip: {} };
+    if (spec.kind === "pie") {
+      const values = spec.series[0] ? spec.series[0].values : [];
+      return {
+        ...base,
+        legend: { bottom: 0 },
+        series: [{
+          type: "pie",
+          radius: "60%",
+          name: spec.series[0] ? spec.series[0].name : "",
+          data: spec.labels.map((name, i) => ({ name, value: values[i] })),
+        }],
+      };
+    }
+    return {
+      ...base,
+      legend: spec.series.length > 1 ? {} : undefined,
+      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      xAxis: { type: "category", data: spec.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: spec.series.map((s) => ({ type: spec.kind, name: s.name, data: s.values })),
+    };
+  };
+  const drawChart = (el) => {
+    const old = echarts.getInstanceByDom(el);
+    if (old) old.dispose();
+    const chart = echarts.init(el, dark() ? "dark" : null, { renderer: "svg" });
+    chart.setOption(chartOption(JSON.parse(el.dataset.chart)));
+    el.dataset.ready = "1";
+    return chart;
+  };
+  const charts = async (root) => {
+    const found = [...root.querySelectorAll("[data-chart]:not([data-ready])")];
+    if (found.length === 0 || !src.chart) return;
+    // Claimed before the library loads: a second scan meanwhile must not take them too.
+    for (const el of found) el.dataset.ready = "pending";
+    await load(src.chart);
+    for (const el of found) {
+      if (!el.isConnected) continue;
+      try {
+        drawChart(el);
+        // The instance changes when the theme does: look it up on every resize.
+        new ResizeObserver(() => {
+          const chart = echarts.getInstanceByDom(el);
+          if (!chart) return;
+          chart.resize();
+          // Draw now rather than on the next animation frame, so the chart is never blank.
+          const zr = chart.getZr && chart.getZr();
+          if (zr && zr.refreshImmediately) zr.refreshImmediately();
+        }).observe(el);
+      } catch (error) {
+        fail(el, error);
+      }
+    }
+  };
+
+  // Tables: a server-rendered <table data-table> becomes sortable and paged; its filter box
+  // is <input data-table-filter="TABLE-ID">.
+  const tables = async (root) => {
+    const found = [...root.querySelectorAll("table[data-table]:not([data-ready])")];
+    if (found.length === 0 || !src.table) return;
+    for (const el of found) el.dataset.ready = "pending";
+    if (src.tableCss) stylesheet(src.tableCss);
+    await load(src.table);
+    for (const el of found) {
+      if (!el.isConnected) continue; // swapped away while the library loaded
+      // Read the server's table as text (never as HTML) and hand Tabulator the data.
+      const heads = [...el.tHead.rows[0].cells];
+      const columns = heads.map((th) => ({
+        title: th.textContent.trim(),
+        field: th.getAttribute("tabulator-field"),
+        sorter: th.getAttribute("tabulator-sorter") || "string",
+        hozAlign: th.getAttribute("tabulator-sorter") === "number" ? "right" : "left",
+      }));
+      const data = [...(el.tBodies[0] ? el.tBodies[0].rows : [])].map((tr) => {
+        const row = {};
+        columns.forEach((c, i) => {
+          const text = tr.cells[i] ? tr.cells[i].textContent : "";
+          row[c.field] = c.sorter === "number" && text !== "" ? Number(text) : text;
+        });
+        return row;
+      });
+      const size = Number(el.dataset.pageSize || 100);
+      const holder = document.createElement("div");
+      holder.id = el.id;
+      holder.dataset.ready = "1";
+      holder.setAttribute("role", "region");
+      holder.setAttribute("aria-label", el.caption ? el.caption.textContent : "Table");
+      el.replaceWith(holder);
+      try {
+        const table = new Tabulator(holder, {
+          data,
+          columns,
+          layout: "fitDataStretch",
+          pagination: data.length > size,
+          paginationSize: size,
+          paginationCounter: "rows",
+          placeholder: "No rows match.",
+        });
+        const box = document.querySelector(`input[data-table-filter="${holder.id}"]`);
+        if (box) {
+          const filter = () => {
+            const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+            if (words.length === 0) table.clearFilter();
+            else {
+              table.setFilter((row) => {
+                const text = Object.values(row).join(" ").toLowerCase();
+                return words.every((w) => text.includes(w));
+              });
+            }
+          };
+          box.addEventListener("input", filter);
+          table.on("tableBuilt", filter);
+        }
+      } catch (error) {
+        fail(holder, error);
+      }
+    }
+  };
+
+  // Diagrams: <pre class="mermaid" data-diagram>source</pre>, drawn with securityLevel strict.
+  const diagrams = async (root, again = false) => {
+    const selector = again ? "pre[data-diagram]" : "pre[data-diagram]:not([data-ready])";
+    const found = [...root.querySelectorAll(selector)];
+    if (found.length === 0 || !src.mermaid) return;
+    for (const el of found) {
+      el.dataset.source ??= el.textContent;
+      el.dataset.ready = "pending";
+    }
+    await load(src.mermaid);
+    const live = found.filter((el) => el.isConnected);
+    if (live.length === 0) return;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: dark() ? "dark" : "default",
+    });
+    for (const el of live) {
+      el.textContent = el.dataset.source;
+      el.removeAttribute("data-processed");
+    }
+    try {
+      await mermaid.run({ nodes: live });
+      for (const el of live) el.dataset.ready = "1";
+    } catch (error) {
+      for (const el of live) if (el.dataset.ready !== "1") fail(el, error);
+    }
+  };
+
+  // Copy buttons: <button data-copy="ELEMENT-ID">.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    const text = source.textContent;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      copied = true;
+    } catch {
+      // No clipboard permission (an insecure origin, a headless browser): select it instead.
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      copied = document.execCommand && document.execCommand("copy");
+    }
+    button.textContent = copied ? "Copied" : "Selected: press Ctrl+C";
+    setTimeout(() => (button.textContent = "Copy"), 2000);
+  });
+
+  const scan = () => {
+    charts(document);
+    tables(document);
+    diagrams(document);
+  };
+  document.addEventListener("DOMContentLoaded", scan);
+  document.addEventListener("htmx:after:swap", scan);
+  document.addEventListener("htmx:after:settle", scan);
+  // Follow the light/dark switch: charts and diagrams are drawn again in the other theme.
+  scheme.addEventListener("change", () => {
+    if (typeof echarts !== "undefined") {
+      for (const el of document.querySelectorAll("[data-chart][data-ready='1']")) drawChart(el);
+    }
+    if (typeof mermaid !== "undefined") diagrams(document, true);
+  });
+  if (document.readyState !== "loading") scan();
+})();
