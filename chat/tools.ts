@@ -347,9 +347,18 @@ async function runWorkflow(
         throw new ValidationError("tool", "version", "version is needed: read the run first");
       }
       const values = record(a.values) ?? {};
-      const input: Record<string, string> = {};
+      // Values arrive as JSON: lists stay lists (a multiselect), the rest become form text.
+      const input: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(values)) {
-        input[name] = typeof value === "string" ? value : JSON.stringify(value);
+        input[name] = Array.isArray(value)
+          ? value.map(String)
+          : typeof value === "string"
+          ? value
+          : value === true
+          ? "on"
+          : value === false
+          ? ""
+          : JSON.stringify(value);
       }
       const before = workflow.load(key);
       const result = await workflow.submit(key, stepId, version, input, source);
