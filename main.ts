@@ -3,11 +3,17 @@
  * Cardflow's composition root: read the configuration, start the logger, load
  * the generated route and plugin manifests, serve, and stop cleanly on Ctrl+C
  * or SIGTERM. The only module that reads the real environment.
+ *
+ * Exit codes: 0 stopped cleanly, 2 a bad flag or variable, 3 a broken plugin,
+ * 4 an unusable data folder, 5 the port is in use, 6 the database or a backup
+ * cannot be used (`--restore` refused or rolled back, a database file that is
+ * not a sound SQLite database). Each prints one line, never a stack trace.
  */
 
 import { startServer } from "./app/server.ts";
 import { BackupError } from "./lib/backup.ts";
 import { ConfigError, parseConfig } from "./lib/config.ts";
+import { DatabaseFileError } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
 import { PluginError } from "./pipeline/base.ts";
 import { PLUGINS } from "./plugins/manifest.gen.ts";
@@ -59,7 +65,10 @@ export async function main(args: string[]): Promise<void> {
     });
   } catch (error) {
     if (error instanceof PluginError) fail(error.message, 3);
-    if (error instanceof BackupError) fail(error.message, 6);
+    // 6: the database or a backup file cannot be used (--restore refused or rolled back).
+    if (error instanceof BackupError || error instanceof DatabaseFileError) {
+      fail(error.message, 6);
+    }
     const fsErrors = [
       Deno.errors.PermissionDenied,
       Deno.errors.NotADirectory,

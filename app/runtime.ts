@@ -11,18 +11,27 @@
 import type { Hono } from "hono";
 import { type ChatHub, createChatHub } from "../chat/hub.tsx";
 import { type Assets, createAssets } from "../lib/assets.ts";
-import { backupDatabase, checkBackup, restoreFile } from "../lib/backup.ts";
+import {
+  backupDatabase,
+  BackupError,
+  databaseFileProblem,
+  defaultBackupDir,
+  EmptyBackupError,
+  inspectCandidate,
+  swapIn,
+} from "../lib/backup.ts";
 import { type Bus, createBus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
 import { closeDatabase, type Db, openDatabase } from "../lib/db.ts";
-import { ConflictError } from "../lib/errors.ts";
+import { ConflictError, DatabaseFileError } from "../lib/errors.ts";
 import { createLive, type Live } from "../lib/live.ts";
 import { createLlm, type Llm } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
 import { loadPlugins, type PluginEntry } from "../pipeline/load.ts";
 import type { Environment, ServiceEvents } from "../services/events.ts";
 import { createServices, type Services } from "../services/mod.ts";
-import type { Databases, Deps, RouteEntry } from "../web/deps.ts";
+import { restoreCheck } from "../services/restore_check.ts";
+import type { Databases, Deps, Restored, RouteEntry } from "../web/deps.ts";
 import { createApp } from "./app.tsx";
 
 /** What the runtime is built from; `main.ts` passes the generated manifests. */
@@ -70,6 +79,10 @@ export function databasePath(dataDir: string, env: Environment): string {
   return dataDir === ":memory:" ? ":memory:" : `${dataDir}/${DB_FILES[env]}`;
 }
 
+function basename(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+}
+
 function readEnvironment(dataDir: string): Environment {
   if (dataDir === ":memory:") return "development";
   try {
@@ -107,20 +120,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const llm: Llm = options.llm ??
     createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") });
   const stopper = new AbortController();
+  const memory = config.dataDir === ":memory:";
+  const backupDir = memory ? undefined : config.backupDir ?? defaultBackupDir(config.dataDir);
+  const check = restoreCheck(plugins);
   let current = readEnvironment(config.dataDir);
   let now: Build;
+  let restored: Restored | undefined;
 
   const databases: Databases = {
     get current() {
       return current;
     },
+    backupDir,
     async switch(to) {
       if (to === current) return;
       const old = now;
       now = build(to);
       current = to;
-      if (config.dataDir !== ":memory:") {
-        await Deno.writeTextFile(`${config.dataDir}/environment`, to + "\n");
+      if (!memory) {
+        await Deno.writeTextFile(`${config.dataDir}/environment`, to + "\n", { mode: 0o600 });
       }
       log.info(`switched to the ${to} database at ${databasePath(config.dataDir, to)}`);
       retire(old);
@@ -140,36 +158,39 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       log.info("reset the development database");
       now.services.announce("reset");
     },
-    restore(path) {
-      const target = databasePath(config.dataDir, current);
-      if (target === ":memory:") {
-        return Promise.reject(new Error("an in-memory database has no backups"));
-      }
-      checkBackup(path);
-      now.services.retire();
-      closeDatabase(now.db);
+    restore(path, options = {}) {
       try {
-        const kept = restoreFile(path, target, config.dataDir);
-        log.info(
-          `restored ${path} as the ${current} database${kept ? `; the old one is ${kept}` : ""}`,
-        );
-      } finally {
-        now = build(current);
+        restoreInto(path, options.allowEmpty ?? false);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      now.services.context.renew();
       now.services.announce("restore");
-      return Promise.resolve();
+      return Promise.resolve(restored!);
     },
-    backup() {
-      if (config.dataDir === ":memory:") {
-        return Promise.reject(new ConflictError("An in-memory database cannot be backed up."));
-      }
-      return backupDatabase(now.db, config.dataDir, { environment: current });
+    lastRestore: () => restored?.environment === current ? restored : undefined,
+    async backup() {
+      if (!backupDir) throw new ConflictError("An in-memory database cannot be backed up.");
+      const { file } = await backupDatabase(now.db, {
+        backupDir,
+        environment: current,
+        reason: "manual",
+        check,
+      });
+      return file;
     },
   };
 
   function build(env: Environment): Build {
-    const db = openDatabase(databasePath(config.dataDir, env));
+    const path = databasePath(config.dataDir, env);
+    // Checked read-only first: a file that is not a sound database must not get a byte written.
+    const problem = path === ":memory:" ? undefined : databaseFileProblem(path);
+    if (problem) {
+      throw new DatabaseFileError(
+        `Cannot open the ${env} database ${path}: ${problem}. Nothing was written to it. ` +
+          `Move it aside to start with an empty database, or restore a backup with --restore FILE.`,
+      );
+    }
+    const db = openDatabase(path);
     let services: Services | undefined;
     try {
       services = createServices({
@@ -203,6 +224,64 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
+  /**
+   * Restore `path` as the current environment's database, as a transaction of
+   * files: inspect it, close the database, swap the copy in (the replaced one
+   * becomes a listed backup), build on it, and on any failure put the previous
+   * database back and build on that again. Throws `BackupError` saying what
+   * was wrong; the previous data is served either way.
+   */
+  function restoreInto(path: string, allowEmpty: boolean): void {
+    const target = databasePath(config.dataDir, current);
+    if (!backupDir) throw new ConflictError("An in-memory database has no backups to restore.");
+    const name = basename(path);
+    const inspection = inspectCandidate(path, { check, allowEmpty: true });
+    if (!inspection.ok) {
+      throw new BackupError(`Nothing was restored: ${name} was refused: ${inspection.problem}.`);
+    }
+    if (inspection.rows === 0 && !allowEmpty) {
+      throw new EmptyBackupError(
+        `${name} holds no records: restoring it would empty the ${current} database.`,
+      );
+    }
+    const old = now as Build | undefined;
+    // No connection may outlive the file it was opened on: a late checkpoint would land in the new one.
+    for (const db of retired) closeDatabase(db);
+    retired.clear();
+    if (old) {
+      old.services.retire();
+      closeDatabase(old.db);
+    }
+    let swap;
+    try {
+      swap = swapIn(path, target, { backupDir, environment: current, check });
+    } catch (error) {
+      if (old) now = build(current);
+      throw error;
+    }
+    try {
+      now = build(current);
+      now.services.context.renew();
+    } catch (error) {
+      swap.rollback();
+      if (old) now = build(current);
+      const why = error instanceof Error ? error.message : String(error);
+      // The reason is the whole story; a stack would only bury it (and print on --restore).
+      log.warn(`restoring ${path} failed, the previous database is back: ${why}`);
+      throw new BackupError(
+        `Nothing was restored: Cardflow could not start on ${name}: ${why.replace(/\.$/, "")}. ` +
+          `The previous database is back in place.`,
+        { cause: error },
+      );
+    }
+    const previous = swap.previous === undefined ? undefined : basename(swap.previous);
+    restored = { environment: current, from: name, previous, at: new Date() };
+    log.info(
+      `restored ${path} as the ${current} database` +
+        (previous ? `; the database it replaced is the backup ${previous}` : ""),
+    );
+  }
+
   // Requests that started on the old database may still await; close it a little later.
   const retired = new Set<Db>();
   function retire(old: Build): void {
@@ -216,22 +295,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   if (config.restore) {
-    const target = databasePath(config.dataDir, current);
-    if (target === ":memory:") throw new Error("--restore needs a data folder, not :memory:");
-    const kept = restoreFile(config.restore, target, config.dataDir);
-    log.info(
-      `restored ${config.restore} as the ${current} database${
-        kept ? `; the old one is ${kept}` : ""
-      }`,
-    );
+    if (memory) throw new ConflictError("--restore needs a data folder, not :memory:");
+    restoreInto(config.restore, true);
+  } else {
+    now = build(current);
   }
-  now = build(current);
-  if (config.restore) now.services.context.renew();
   log.info(`using the ${current} database at ${databasePath(config.dataDir, current)}`);
-  if (config.dataDir !== ":memory:") {
-    backupDatabase(now.db, config.dataDir, { environment: current, onlyIfMissing: true })
-      .then((file) => log.info(`today's backup: ${file.name}`))
-      .catch((error) => log.warn("could not write today's backup", error));
+  let startBackup: ReturnType<typeof setTimeout> | undefined;
+  if (backupDir) {
+    // Every start keeps a copy (retention bounds them), after start-up, never in its way.
+    const timer = setTimeout(() => {
+      backupDatabase(now.db, { backupDir, environment: current, reason: "start", check })
+        .then(({ file }) => log.info(`start-up backup: ${file.name}`))
+        .catch((error) => log.warn("could not write the start-up backup", error));
+    }, 0);
+    Deno.unrefTimer(timer);
+    startBackup = timer;
   }
 
   return {
@@ -243,6 +322,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     app: () => now.app,
     stop: () => stopper.abort(),
     close() {
+      clearTimeout(startBackup);
       stopper.abort();
       now.services.retire();
       for (const old of retired) closeDatabase(old);

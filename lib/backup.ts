@@ -37,7 +37,7 @@ import {
   syncFile,
   tempPath,
 } from "./backup_files.ts";
-import { type SchemaCheck, verifyCopy } from "./backup_inspect.ts";
+import { type SchemaCheck, toRollbackFormat, verifyCopy } from "./backup_inspect.ts";
 import {
   type BackupFile,
   backupName,
@@ -47,8 +47,9 @@ import {
   newestFirst,
 } from "./backup_names.ts";
 
-export { BackupError, DIR_MODE, FILE_MODE } from "./backup_files.ts";
+export { BackupError, DIR_MODE, EmptyBackupError, FILE_MODE } from "./backup_files.ts";
 export {
+  databaseFileProblem,
   inspectCandidate,
   type Inspection,
   type InspectOptions,
@@ -129,6 +130,8 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
     // Created owner-only before SQLite writes a byte into it (SQLite itself would use 0644).
     Deno.openSync(temp, { createNew: true, write: true, mode: FILE_MODE }).close();
     await (options.write ?? backup)(db, temp);
+    // A copy complete on its own: readable without a -wal or -shm beside it.
+    toRollbackFormat(temp);
     makePrivate(temp);
     syncFile(temp);
     const problem = verifyCopy(temp, options.check);

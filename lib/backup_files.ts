@@ -6,6 +6,8 @@
  * step fails, and errors that say plainly when the disk is full.
  */
 
+import { isDiskFull } from "./errors.ts";
+
 /** A backup or restore that could not be done; the message says why in plain words. */
 export class BackupError extends Error {
   override name = "BackupError";
@@ -16,12 +18,12 @@ export const DIR_MODE = 0o700;
 /** Mode of backup and restored database files: the owner only. */
 export const FILE_MODE = 0o600;
 
-/** Whether `error` means the disk (or the user's quota) is full. */
-export function isDiskFull(error: unknown): boolean {
-  const e = (error ?? {}) as { code?: unknown; errcode?: unknown; message?: unknown };
-  // node:sqlite reports SQLITE_FULL only in the message; Deno file writes set code ENOSPC.
-  return e.code === "ENOSPC" || e.code === "EDQUOT" || e.errcode === 13 ||
-    /database or disk is full|no space left|quota exceeded|SQLITE_FULL/i.test(String(e.message));
+/**
+ * A restore candidate without a single record: restoring it empties the
+ * database, so it needs the person's confirmation.
+ */
+export class EmptyBackupError extends BackupError {
+  override name = "EmptyBackupError";
 }
 
 /** A {@linkcode BackupError} for `error` met while doing `what` in the folder `where`. */

@@ -4,13 +4,18 @@
  * SQLite, is it whole, is it the kind of database the caller expects, does it
  * hold anything. Each refusal is a sentence a user can act on.
  *
- * Files are opened read-only *and* `immutable`: read-only alone still makes
- * SQLite create `-wal`/`-shm` files beside a WAL-format file and leave them
- * there, and it never writes a byte of the file itself either way.
+ * Files are opened read-only, which never writes a byte of the file. A file in
+ * WAL format (header bytes 18–19 set to 2, as every Cardflow database and
+ * every SQLite backup of one is) would still make SQLite create `-wal` and
+ * `-shm` files beside it and leave them there; SQLite's `immutable` URI
+ * parameter would avoid that, but Deno refuses URI file names unless every
+ * permission is granted (`-P=cardflow` is not). So such a file is read from a
+ * private copy in a temp folder whose header says rollback-journal format: the
+ * same pages, nothing beside the original. Copies Cardflow made itself are
+ * switched in place ({@linkcode toRollbackFormat}) and read directly.
  */
 
 import { DatabaseSync } from "node:sqlite";
-import { pathToFileURL } from "node:url";
 
 /** What {@linkcode inspectCandidate} found. */
 export type Inspection =
@@ -32,63 +37,155 @@ const MAGIC = "SQLite format 3\0";
 const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
 
-/** Open `path` for reading only, touching nothing on disk, not even beside it. */
-export function openReadOnly(path: string): DatabaseSync {
-  return new DatabaseSync(`${pathToFileURL(path).href}?immutable=1`, { readOnly: true });
+/** Offset of the header's "file format write version" and "read version" bytes. */
+const FORMAT_BYTES = 18;
+
+/** Whether the header of `path` says WAL format (either version byte 2). */
+function walFormat(path: string): boolean {
+  using file = Deno.openSync(path, { read: true });
+  const bytes = new Uint8Array(2);
+  file.seekSync(FORMAT_BYTES, Deno.SeekMode.Start);
+  return file.readSync(bytes) === 2 && (bytes[0] === 2 || bytes[1] === 2);
+}
+
+/**
+ * Switch the database file at `path`, a private copy with no `-wal` beside it,
+ * to rollback-journal format (what `PRAGMA journal_mode = DELETE` leaves): read
+ * only, it then needs nothing beside it. Cardflow's own open turns WAL back on.
+ */
+export function toRollbackFormat(path: string): void {
+  if (!walFormat(path)) return;
+  using file = Deno.openSync(path, { read: true, write: true });
+  file.seekSync(FORMAT_BYTES, Deno.SeekMode.Start);
+  file.writeSync(new Uint8Array([1, 1]));
+  file.syncSync();
+}
+
+/** Run `fn` on `path` opened read-only, leaving nothing on disk beside it (see the module doc). */
+function readOnly<T>(path: string, fn: (db: DatabaseSync) => T): T {
+  let scratch: string | undefined;
+  let file = path;
+  if (walFormat(path)) {
+    scratch = Deno.makeTempDirSync({ prefix: "cardflow-inspect-" });
+    file = `${scratch}/copy.db`;
+    Deno.copyFileSync(path, file);
+    toRollbackFormat(file);
+  }
+  try {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  } finally {
+    if (scratch) Deno.removeSync(scratch, { recursive: true });
+  }
 }
 
 /** Whether `path` is a sound, fitting database to restore; never changes the file. */
 export function inspectCandidate(path: string, options: InspectOptions = {}): Inspection {
   const problem = fileProblem(path);
   if (problem) return { ok: false, problem };
-  let db: DatabaseSync | undefined;
   try {
-    db = openReadOnly(path);
-    const damage = integrityProblem(db) ?? options.check?.(db);
-    if (damage) return { ok: false, problem: damage };
-    const tables = db.prepare(
-      "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-    ).all() as { name: string; sql: string | null }[];
-    let rows = 0;
-    for (const table of tables) {
-      // A virtual table may need a module this SQLite lacks; its shadow tables hold the rows.
-      if (/^\s*create\s+virtual/i.test(table.sql ?? "")) continue;
-      const quoted = `"${table.name.replaceAll('"', '""')}"`;
-      rows += (db.prepare(`SELECT count(*) AS n FROM ${quoted}`).get() as { n: number }).n;
-    }
-    if (rows === 0 && !options.allowEmpty) {
-      return {
-        ok: false,
-        problem: "it is empty (no records); restore it anyway only if you mean to",
-      };
-    }
-    return { ok: true, tables: tables.map((t) => t.name), rows };
+    return readOnly(path, (db) => inspect(db, options));
   } catch (error) {
     return { ok: false, problem: sqliteProblem(error) };
-  } finally {
-    db?.close();
+  }
+}
+
+function inspect(db: DatabaseSync, options: InspectOptions): Inspection {
+  const damage = integrityProblem(db) ?? options.check?.(db);
+  if (damage) return { ok: false, problem: damage };
+  const tables = db.prepare(
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+  ).all() as { name: string; sql: string | null }[];
+  let rows = 0;
+  for (const table of tables) {
+    // A virtual table may need a module this SQLite lacks; its shadow tables hold the rows.
+    if (/^\s*create\s+virtual/i.test(table.sql ?? "")) continue;
+    const quoted = `"${table.name.replaceAll('"', '""')}"`;
+    rows += (db.prepare(`SELECT count(*) AS n FROM ${quoted}`).get() as { n: number }).n;
+  }
+  if (rows === 0 && !options.allowEmpty) {
+    return {
+      ok: false,
+      problem: "it is empty (no records); restore it anyway only if you mean to",
+    };
+  }
+  return { ok: true, tables: tables.map((t) => t.name), rows };
+}
+
+/**
+ * What stops Cardflow opening the database at `path` for writing, if
+ * anything: not SQLite, cut short, or damaged pages (`PRAGMA quick_check`,
+ * about 1 ms per MB here, so it runs on every start). It opens
+ * the file read-only, so a file it refuses keeps every byte, and removes the
+ * `-wal`/`-shm` SQLite creates for a WAL-format file if it created them. An
+ * absent or empty file is a new database, and a `-wal` left by a crash is normal.
+ */
+export function databaseFileProblem(path: string): string | undefined {
+  try {
+    if (Deno.statSync(path).size === 0) return undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+  }
+  // A crash can leave committed pages in the -wal (even mid-checkpoint, with the header
+  // promising pages not yet written): then SQLite must read the file with its -wal.
+  const problem = fileProblem(path, { walAllowed: walBytes(path) > 0 });
+  if (problem) return problem;
+  const sidecars = ["-wal", "-shm"].map((s) => path + s).filter((p) => !exists(p));
+  let found: string | undefined;
+  try {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      // Every b-tree page, without checking indexes against tables: ~1 ms per MB.
+      found = integrityProblem(db, "quick_check");
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    found = sqliteProblem(error);
+  }
+  // Refused: take away what SQLite made beside it, so the folder is as it was.
+  if (found) { for (const created of sidecars) removeIfThere(created); }
+  return found;
+}
+
+function removeIfThere(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* never made */ }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 /** The first problem `PRAGMA integrity_check` (then `check`) reports for `path`, if any. */
 export function verifyCopy(path: string, check?: SchemaCheck): string | undefined {
-  let db: DatabaseSync | undefined;
   try {
-    db = openReadOnly(path);
-    return integrityProblem(db) ?? check?.(db);
+    return readOnly(path, (db) => integrityProblem(db) ?? check?.(db));
   } catch (error) {
     return sqliteProblem(error);
-  } finally {
-    db?.close();
   }
 }
 
-function integrityProblem(db: DatabaseSync): string | undefined {
-  const first = db.prepare("PRAGMA integrity_check(1)").get() as { integrity_check: string };
-  if (first.integrity_check === "ok") return undefined;
+function integrityProblem(
+  db: DatabaseSync,
+  pragma: "integrity_check" | "quick_check" = "integrity_check",
+): string | undefined {
+  const first = Object.values(db.prepare(`PRAGMA ${pragma}(1)`).get() ?? {})[0];
+  const report = String(first);
+  if (report === "ok") return undefined;
   // SQLite heads the report with "*** in database main ***"; the finding is the line after.
-  const finding = first.integrity_check.split("\n").find((line) => !line.startsWith("***"));
-  return `the database is damaged: ${finding ?? first.integrity_check}`;
+  const finding = report.split("\n").find((line) => !line.startsWith("***"));
+  return `the database is damaged: ${finding ?? report}`;
 }
 
 function sqliteProblem(error: unknown): string {
@@ -99,7 +196,7 @@ function sqliteProblem(error: unknown): string {
 }
 
 /** Problems visible without SQLite: absent, a folder, empty, foreign, cut short, pending WAL. */
-function fileProblem(path: string): string | undefined {
+function fileProblem(path: string, options: { walAllowed?: boolean } = {}): string | undefined {
   let size: number;
   const header = new Uint8Array(100);
   let read = 0;
@@ -124,13 +221,13 @@ function fileProblem(path: string): string | undefined {
   if (new TextDecoder().decode(header.subarray(0, 16)) !== MAGIC) {
     return "the file is not a SQLite database";
   }
-  const expected = expectedBytes(header);
+  const expected = options.walAllowed ? undefined : expectedBytes(header);
   if (size < 100 || (expected !== undefined && size < expected)) {
     return `the database is damaged: the file is cut short (${size} bytes${
       expected ? ` of ${expected}` : ""
     })`;
   }
-  const wal = walBytes(path);
+  const wal = options.walAllowed ? 0 : walBytes(path);
   if (wal > 0) {
     return `it has changes not yet written into it, in ${path}-wal (${wal} bytes): close ` +
       "the program using it, or open it once with SQLite, then try again";

@@ -66,8 +66,8 @@ export function backupName(
 export function parseBackupName(name: string): Parsed | undefined {
   const match = NAME.exec(name);
   if (match) {
-    const [, environment, day, clock, reason, seq] = match as unknown as string[];
-    const time = utc(day!.slice(0, 4), day!.slice(4, 6), day!.slice(6), clock!);
+    const [, environment, day = "", clock = "", reason, seq] = match;
+    const time = utc(day.slice(0, 4), day.slice(4, 6), day.slice(6), clock);
     if (!time) return undefined;
     return {
       environment: environment as Environment,

@@ -81,7 +81,7 @@ Deno.test("a write without a context, or from a tab of another environment, prof
     const beforeBackup = app.runtime.services().context.stamp();
     assert.equal((await app.post("/backups", {})).status, 200);
     const { listBackups } = await import("@/lib/backup.ts");
-    const name = listBackups(dataDir)[0]!.name;
+    const name = listBackups(`${dataDir}/backups`)[0]!.name;
     assert.equal((await app.post("/backups/restore", { name })).status, 204);
     const fromBefore = await addTask(app, "From before the restore", beforeBackup);
     assert.equal(fromBefore.status, 409);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { compileArgs, outputFor } from "../scripts/compile.ts";
 import { pageContext } from "./helpers/app.ts";
+import { BAD_CANDIDATES, cardflowDatabase } from "./helpers/candidates.ts";
 import { copyProject, runCardflow, spawnCardflow, type SpawnOptions } from "./helpers/process.ts";
 
 const t = (name: string, fn: () => Promise<void>, ignore = false) =>
@@ -192,6 +193,82 @@ t(
       assert.match(run.output, /cardflow: plugins\/060_tasks\.tsx: the field "done" was stored as/);
       assert.match(run.output, /needs a migration/);
       assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+t(
+  "--restore of a foreign, broken or unstartable file exits 6 with one clear line and the next plain start serves the previous data",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-restore-" });
+    try {
+      await cardflowDatabase(`${dir}/cardflow-dev.db`, "previous");
+      const before = await sha256(`${dir}/cardflow-dev.db`);
+      const picked = BAD_CANDIDATES.filter((c) => /foreign|not SQLite|cannot start/.test(c.name));
+      for (const candidate of picked) {
+        await candidate.make(`${dir}/offered-${picked.indexOf(candidate)}.db`);
+        const run = await runCardflow({
+          args: [
+            "--data-dir",
+            dir,
+            "--port",
+            "0",
+            "--restore",
+            `${dir}/offered-${picked.indexOf(candidate)}.db`,
+          ],
+        });
+        assert.equal(run.code, 6, run.output);
+        assert.match(run.output, /^cardflow: Nothing was restored: /m);
+        assert.match(run.output, candidate.problem);
+        assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+        assert.doesNotMatch(run.output, /error: Uncaught/);
+        assert.equal(await sha256(`${dir}/cardflow-dev.db`), before, candidate.name);
+      }
+      const app = await spawnCardflow({ args: ["--data-dir", dir] });
+      try {
+        assert.match(await (await fetch(app.url + "/tasks")).text(), /task of previous/);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+t(
+  "starting on a database file that is not a sound database exits 6 with a clear message and writes nothing to it",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-corrupt-start-" });
+    try {
+      for (
+        const candidate of BAD_CANDIDATES.filter((c) => /not SQLite|corrupt|trunc/.test(c.name))
+      ) {
+        const path = `${dir}/cardflow-dev.db`;
+        await candidate.make(path);
+        const before = await sha256(path);
+        const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+        const run = await runCardflow({ args: ["--data-dir", dir, "--port", "0"] });
+        assert.equal(run.code, 6, `${candidate.name}: ${run.output}`);
+        assert.match(
+          run.output,
+          /^cardflow: Cannot open the development database .*cardflow-dev\.db: .*Nothing was written to it/m,
+        );
+        assert.match(run.output, candidate.problem);
+        assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+        assert.equal(await sha256(path), before, `${candidate.name}: not a byte changed`);
+        const after = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+        assert.deepEqual(after.filter((n) => n.startsWith("cardflow-dev")), ["cardflow-dev.db"]);
+        assert.ok(files.every((f) => after.includes(f)));
+        await Deno.remove(path);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
