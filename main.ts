@@ -90,7 +90,16 @@ export async function main(args: string[]): Promise<void> {
   }
 
   Deno.stdout.writeSync(new TextEncoder().encode(`Cardflow is running at ${server.url}/\n`));
-  if (config.open) openBrowser(server.url);
+  if (server.runtime.token) {
+    // Printed, never logged: the log file is for diagnostics and gets shared.
+    Deno.stdout.writeSync(
+      new TextEncoder().encode(
+        `Open ${server.loginUrl} to log this browser in` +
+          (config.dataDir === ":memory:" ? ".\n" : ` (the token is in ${config.dataDir}/token).\n`),
+      ),
+    );
+  }
+  if (config.open) openBrowser(server.loginUrl);
 
   const stop = () => server.shutdown().then(() => Deno.exit(0));
   Deno.addSignalListener("SIGINT", stop);

@@ -10,6 +10,7 @@
 
 import type { Hono } from "hono";
 import { type ChatHub, createChatHub } from "../chat/hub.tsx";
+import { loadToken } from "../lib/access_token.ts";
 import { type Assets, createAssets } from "../lib/assets.ts";
 import {
   backupDatabase,
@@ -61,6 +62,8 @@ export interface Runtime {
   chat(): ChatHub;
   /** The current Hono app (tests list its routes). */
   app(): Hono;
+  /** The access token requests must carry, or undefined when it is off. */
+  readonly token: string | undefined;
   /** Abort `deps.signal`, so streams and sockets let the server finish. */
   stop(): void;
   close(): void;
@@ -121,6 +124,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") });
   const stopper = new AbortController();
   const memory = config.dataDir === ":memory:";
+  // One per data folder, kept across switches and restarts (so the browser's cookie stays good).
+  const token = config.token ? loadToken(config.dataDir) : undefined;
   const backupDir = memory ? undefined : config.backupDir ?? defaultBackupDir(config.dataDir);
   const check = restoreCheck(plugins);
   let current = readEnvironment(config.dataDir);
@@ -216,7 +221,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         memo: new Map(),
       };
       const chat = createChatHub({ config, log, bus, services, llm, signal: stopper.signal });
-      return { db, services, deps, chat, app: createApp(deps, { routes: options.routes, chat }) };
+      const app = createApp(deps, { routes: options.routes, chat, token });
+      return { db, services, deps, chat, app };
     } catch (error) {
       services?.retire();
       closeDatabase(db);
@@ -320,6 +326,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     db: () => now.db,
     chat: () => now.chat,
     app: () => now.app,
+    token,
     stop: () => stopper.abort(),
     close() {
       clearTimeout(startBackup);

@@ -11,8 +11,10 @@ import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 
 /** A running Cardflow. */
 export interface Server {
-  /** `http://127.0.0.1:PORT` (what to open in the browser). */
+  /** `http://localhost:PORT`, no trailing slash. */
   url: string;
+  /** What to open in the browser: `url` with `/?token=…` when the access token is on. */
+  loginUrl: string;
   port: number;
   runtime: Runtime;
   /** Stop accepting, finish open requests, close the database. Idempotent. */
@@ -51,8 +53,10 @@ export async function startServer(
   log.info(`Cardflow is listening on ${url}/ (data in ${config.dataDir})`);
 
   let stopping: Promise<void> | undefined;
+  const loginUrl = runtime.token ? `${url}/?token=${runtime.token}` : `${url}/`;
   return {
     url,
+    loginUrl,
     port: address.port,
     runtime,
     finished: server.finished,

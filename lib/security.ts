@@ -1,7 +1,8 @@
 /**
  * @module
  * Safe defaults for a localhost app, whose attacker is any web page the user
- * visits: refuse foreign `Host` headers (DNS rebinding), refuse state changes
+ * visits: refuse foreign `Host` headers (DNS rebinding), require the local
+ * access token when it is on (`lib/access_token.ts`), refuse state changes
  * and WebSocket upgrades that come from another site. Bodies are capped by
  * Hono's `bodyLimit` where the app is built.
  * See SECURITY.md for the threat model.
@@ -9,6 +10,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { barePage, loginCookie, sameToken, TOKEN_REQUIRED, tokenOf } from "./access_token.ts";
 
 /** Host names always accepted: the loopback names. */
 export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
@@ -29,6 +31,60 @@ export interface GuardOptions {
   host: string;
   /** Extra Host names to accept. */
   allowedHosts: string[];
+  /** The access token every request must carry; none required when undefined. */
+  token?: string;
+  /** Paths that carry a credential of their own and need no access token (dev mode's). */
+  open?: (path: string) => boolean;
+}
+
+function harden(headers: Headers): void {
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("X-Frame-Options", "DENY");
+  headers.set("Referrer-Policy", "same-origin");
+  if (!headers.has("Content-Security-Policy")) {
+    headers.set(
+      "Content-Security-Policy",
+      "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
+  }
+}
+
+/** A refusal as a plain page, hardened like every other response. */
+function refuse(title: string, message: string, status: number): Response {
+  const response = barePage(title, message, status);
+  harden(response.headers);
+  return response;
+}
+
+/**
+ * The answer to a request without the right token, or to a login link
+ * (`?token=` on a GET), or undefined to let the request through.
+ */
+function tokenCheck(request: Request, token: string): Response | undefined {
+  const url = new URL(request.url);
+  const offered = url.searchParams.get("token");
+  const looking = request.method === "GET" || request.method === "HEAD";
+  const required = TOKEN_REQUIRED.replace("localhost:PORT", url.host);
+  if (offered !== null && looking) {
+    if (!sameToken(offered, token)) {
+      return refuse(
+        "Wrong access token",
+        `That link holds a token this Cardflow does not know. ${required}`,
+        401,
+      );
+    }
+    // Logged in: the cookie carries the token from now on, and the address bar loses it.
+    url.searchParams.delete("token");
+    const response = new Response(null, {
+      status: 303,
+      headers: { location: url.pathname + url.search, "cache-control": "no-store" },
+    });
+    response.headers.append("set-cookie", loginCookie(token, url.port));
+    harden(response.headers);
+    return response;
+  }
+  if (sameToken(tokenOf(request.headers, url.port), token)) return undefined;
+  return refuse("Access token needed", required, 401);
 }
 
 /** The host name of a `Host` header, lower-cased, without its port. */
@@ -68,10 +124,17 @@ export function guard(options: GuardOptions): MiddlewareHandler {
   return async function securityGuard(c, next) {
     const host = c.req.header("host") ?? "";
     if (!allowed.has(hostName(host))) {
-      throw new HTTPException(403, {
-        message: `Host "${hostName(host)}" is not allowed. Open Cardflow at http://localhost, ` +
+      // A plain page: under DNS rebinding the asking page can read this answer.
+      return refuse(
+        "Not allowed",
+        `Host "${hostName(host)}" is not allowed. Open Cardflow at http://localhost, ` +
           `or start it with --allowed-host for this name.`,
-      });
+        403,
+      );
+    }
+    if (options.token && !options.open?.(c.req.path)) {
+      const answer = tokenCheck(c.req.raw, options.token);
+      if (answer) return answer;
     }
     const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
     if (
@@ -83,15 +146,6 @@ export function guard(options: GuardOptions): MiddlewareHandler {
       });
     }
     await next();
-    const headers = c.res.headers;
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("Referrer-Policy", "same-origin");
-    if (!headers.has("Content-Security-Policy")) {
-      headers.set(
-        "Content-Security-Policy",
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-      );
-    }
+    harden(c.res.headers);
   };
 }
