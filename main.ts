@@ -49,7 +49,8 @@ export async function main(args: string[]): Promise<void> {
 
   let server;
   try {
-    await Deno.mkdir(`${config.dataDir}/logs`, { recursive: true });
+    // Folders Cardflow creates are owner-only; one that exists is left as its owner set it.
+    await Deno.mkdir(`${config.dataDir}/logs`, { recursive: true, mode: 0o700 });
     const log = createLogger({
       level: config.logLevel,
       file: `${config.dataDir}/logs/cardflow.log`,

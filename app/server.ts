@@ -34,7 +34,9 @@ export async function startServer(
   options: Omit<RuntimeOptions, "log"> & { log: Logger },
 ): Promise<Server> {
   const { config, log } = options;
-  if (config.dataDir !== ":memory:") await Deno.mkdir(config.dataDir, { recursive: true });
+  if (config.dataDir !== ":memory:") {
+    await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  }
   const runtime = createRuntime(options);
   const controller = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();

@@ -275,6 +275,100 @@ t(
   },
 );
 
+/** Every entry under `dir` whose mode lets anyone but the owner in, with that mode. */
+function opened(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = `${dir}/${entry.name}`;
+    const mode = Deno.statSync(path).mode! & 0o777;
+    const wanted = entry.isDirectory ? 0o700 : 0o600;
+    if (mode !== wanted) found.push(`${path} ${mode.toString(8)}`);
+    if (entry.isDirectory) found.push(...opened(path));
+  }
+  return found;
+}
+
+t(
+  "every file Cardflow writes is owner-only (0600) in owner-only folders (0700), and older files are tightened",
+  async () => {
+    const base = await Deno.makeTempDir({ prefix: "cardflow-modes-" });
+    const dir = `${base}/data`;
+    try {
+      const app = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+      const auth = { authorization: `Bearer ${Deno.readTextFileSync(`${dir}/token`).trim()}` };
+      const context = (await (await fetch(`${app.url}/`, { headers: auth })).text())
+        .match(/data-context="([^"]+)"/)![1]!;
+      const send = async (path: string, body: BodyInit) => {
+        const res = await fetch(app.url + path, {
+          method: "POST",
+          headers: {
+            ...auth,
+            origin: app.url,
+            "hx-request": "true",
+            "x-cardflow-context": context,
+          },
+          body,
+        });
+        last = await res.text();
+        return res.status;
+      };
+      let last = "";
+      assert.equal(await send("/tasks", new URLSearchParams({ name: "private" })), 200);
+      assert.equal(await send("/showcase/start", new URLSearchParams({ key: "modes" })), 200);
+      const steps: Record<string, string>[] = [
+        { title: "Modes" },
+        { notes: "notes" },
+        { count: "1" },
+        { colour: "green" },
+        { urgent: "on" },
+        { due: "2026-12-24" },
+        { summary: "a summary" },
+        { items: "a, 1" },
+        { code: "const x = 1;" },
+      ];
+      const ids = [
+        "title",
+        "notes",
+        "count",
+        "colour",
+        "urgent",
+        "due",
+        "summary",
+        "table",
+        "code",
+      ];
+      for (const [i, values] of steps.entries()) {
+        const form = new URLSearchParams({ version: String(i + 1), ...values });
+        assert.equal(
+          await send(`/showcase/run/modes/step/${ids[i]}`, form),
+          200,
+          `${ids[i]}: ${last}`,
+        );
+      }
+      const upload = new FormData();
+      upload.append("version", "10");
+      upload.append("file", new File(["secret"], "secret.txt"));
+      assert.equal(await send("/showcase/run/modes/step/upload", upload), 200);
+      assert.equal(await send("/backups", new URLSearchParams()), 200);
+      // While it runs, the -wal and -shm are there too.
+      assert.ok(exists(`${dir}/cardflow-dev.db-wal`) && exists(`${dir}/cardflow-dev.db-shm`));
+      assert.deepEqual(opened(dir), []);
+      assert.deepEqual(opened(base).filter((p) => !p.startsWith(dir)), []);
+      await app.stop();
+
+      // An install from before: world-readable files become owner-only at the next start.
+      for (const file of ["cardflow-dev.db", "logs/cardflow.log", "token"]) {
+        Deno.chmodSync(`${dir}/${file}`, 0o644);
+      }
+      const again = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+      await again.stop();
+      assert.deepEqual(opened(dir), []);
+    } finally {
+      await Deno.remove(base, { recursive: true });
+    }
+  },
+);
+
 t("--help and --version print and exit 0", async () => {
   const help = await runCardflow({ args: ["--help"] });
   assert.equal(help.code, 0);
