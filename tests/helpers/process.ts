@@ -31,13 +31,19 @@ export interface SpawnOptions {
    * itself. Off otherwise (`CARDFLOW_TOKEN=off`), so tests can fetch the URL.
    */
   token?: boolean;
+  /** Run under this open-file limit (`ulimit -n`, POSIX shells only). */
+  openFiles?: number;
 }
 
 /** The command that runs Cardflow from source. */
 export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
   const root = options.root ? options.root.replace(/\/?$/, "/") : ROOT;
-  return new Deno.Command(Deno.execPath(), {
+  const limit = options.openFiles
+    ? ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, Deno.execPath()]
+    : [];
+  return new Deno.Command(options.openFiles ? "sh" : Deno.execPath(), {
     args: [
+      ...limit,
       "run",
       `--config=${root}deno.json`,
       "-P=cardflow",
