@@ -4,7 +4,10 @@
  * environment, the UTC second it was taken and why:
  * `production-20260314-091500-manual.db`, then `...-manual-2.db` for a second
  * copy in the same second. Names from before (`production-2026-03-14.db`) are
- * still read, so old copies stay listed and fall under the same retention.
+ * still read, so old copies stay listed and fall under the same retention;
+ * so are the `replaced-2026-03-14T09-15-00-000Z.db` files older restores put
+ * aside, whose environment nobody wrote down: listed as "unknown", restorable,
+ * never removed by retention.
  * Only a name that parses is ever joined to the folder, so a listed name is
  * also a safe path.
  */
@@ -27,7 +30,8 @@ export interface BackupFile {
   name: string;
   /** Folder and name joined. */
   path: string;
-  environment: Environment;
+  /** `unknown` only for a database an older Cardflow's restore put aside. */
+  environment: Environment | "unknown";
   /** `daily` marks a copy named the old way, one per day, before reasons existed. */
   reason: BackupReason | "daily";
   /** When it was taken, from its name (UTC, whole seconds). */
@@ -44,6 +48,7 @@ const NAME = new RegExp(
     `(?:-([2-9]|[1-9]\\d{1,3}))?\\.db$`,
 );
 const OLD_NAME = /^(development|production)-(\d{4})-(\d{2})-(\d{2})\.db$/;
+const OLD_REPLACED = /^replaced-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-\d{3}Z\.db$/;
 
 type Parsed = Pick<BackupFile, "environment" | "reason" | "time" | "seq">;
 
@@ -75,6 +80,12 @@ export function parseBackupName(name: string): Parsed | undefined {
       time,
       seq: seq ? Number(seq) : 1,
     };
+  }
+  const aside = OLD_REPLACED.exec(name);
+  if (aside) {
+    const [, year = "", month = "", day = "", h = "", m = "", sec = ""] = aside;
+    const time = utc(year, month, day, `${h}${m}${sec}`);
+    return time && { environment: "unknown", reason: "replaced", time, seq: 1 };
   }
   const old = OLD_NAME.exec(name);
   if (!old) return undefined;

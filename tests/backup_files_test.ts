@@ -305,6 +305,8 @@ Deno.test("only well-formed backup names are backup names", () => {
       "production-20260314-091500-manual-2.db",
       "production-20260314-091500-replaced.db",
       "development-2026-03-14.db",
+      // What an older Cardflow's restore put aside: listed, so it can be restored.
+      "replaced-2026-03-14T09-15-00-000Z.db",
     ]
   ) assert.ok(isBackupName(name), name);
   for (
@@ -317,7 +319,8 @@ Deno.test("only well-formed backup names are backup names", () => {
       "../production-20260314-091500-manual.db",
       "production-20260314-091500-manual.db/x",
       ".backup-0123.tmp",
-      "replaced-2026-03-14T09-15-00-000Z.db",
+      "replaced-2026-02-31T09-15-00-000Z.db",
+      "replaced-../2026-03-14T09-15-00-000Z.db",
       "",
     ]
   ) assert.ok(!isBackupName(name), name);

@@ -229,3 +229,22 @@ Deno.test("--restore of a good backup starts on it and offers the undo", async (
     }
   });
 });
+
+Deno.test("a database an older Cardflow's restore put aside (replaced-….db) is listed and restorable", async () => {
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    try {
+      const name = "replaced-2026-01-02T03-04-05-678Z.db";
+      Deno.mkdirSync(`${dataDir}/backups`, { recursive: true });
+      await cardflowDatabase(`${dataDir}/backups/${name}`, "put aside by 0.1");
+      const page = await (await app.request("/backups")).text();
+      assert.match(page, new RegExp(`<code>${name.replaceAll(".", "\\.")}</code>`));
+      assert.match(page, /unknown/);
+      assert.match(page, /2026-01-02 03:04:05 UTC/);
+      assert.equal((await app.post("/backups/restore", { name })).status, 204);
+      assert.equal(app.runtime.services().store.get("marker"), "put aside by 0.1");
+    } finally {
+      app.close();
+    }
+  });
+});
