@@ -12,14 +12,15 @@ import type { Hono } from "hono";
 import { type ChatHub, createChatHub } from "../chat/hub.tsx";
 import { loadToken } from "../lib/access_token.ts";
 import { type Assets, createAssets } from "../lib/assets.ts";
+import { backupInBackground } from "../lib/backup_thread.ts";
 import {
-  backupDatabase,
   BackupError,
   databaseFileProblem,
   defaultBackupDir,
   EmptyBackupError,
   inspectCandidate,
   swapIn,
+  sweepTemp,
 } from "../lib/backup.ts";
 import { type Bus, createBus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
@@ -66,8 +67,12 @@ export interface Runtime {
   readonly token: string | undefined;
   /** Abort `deps.signal`, so streams and sockets let the server finish. */
   stop(): void;
-  close(): void;
+  /** Close the database; resolves once a backup in progress has stopped too. */
+  close(): Promise<void>;
 }
+
+/** How long after start-up the start-up backup begins. */
+export const START_BACKUP_DELAY_MS = 1000;
 
 /** Paths the app mounts itself besides the file-based routes. */
 export const BUILT_IN_PATHS = ["chat", "ws"];
@@ -175,12 +180,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     lastRestore: () => restored?.environment === current ? restored : undefined,
     async backup() {
       if (!backupDir) throw new ConflictError("An in-memory database cannot be backed up.");
-      const { file } = await backupDatabase(now.db, {
+      const { file } = await background(backupInBackground(databasePath(config.dataDir, current), {
         backupDir,
         environment: current,
         reason: "manual",
-        check,
-      });
+        signal: stopper.signal,
+      }));
       return file;
     },
   };
@@ -288,6 +293,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     );
   }
 
+  // Backups under way, so closing can wait for them to stop.
+  const running = new Set<Promise<unknown>>();
+  function background<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => {}, () => {});
+    running.add(settled);
+    settled.finally(() => running.delete(settled));
+    return work;
+  }
+
   // Requests that started on the old database may still await; close it a little later.
   const retired = new Set<Db>();
   function retire(old: Build): void {
@@ -309,12 +323,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   log.info(`using the ${current} database at ${databasePath(config.dataDir, current)}`);
   let startBackup: ReturnType<typeof setTimeout> | undefined;
   if (backupDir) {
-    // Every start keeps a copy (retention bounds them), after start-up, never in its way.
+    // What a process stopped mid-copy left behind: hidden, never listed, now gone.
+    for (const dir of [backupDir, config.dataDir]) {
+      for (const name of sweepTemp(dir)) log.info(`removed the unfinished copy ${dir}/${name}`);
+    }
+    // Every start keeps a copy (retention bounds them): off the main thread, and only once
+    // the first second of start-up (the first pages) is past, so it is never in their way.
     const timer = setTimeout(() => {
-      backupDatabase(now.db, { backupDir, environment: current, reason: "start", check })
+      const source = databasePath(config.dataDir, current);
+      background(backupInBackground(source, {
+        backupDir,
+        environment: current,
+        reason: "start",
+        signal: stopper.signal,
+      }))
         .then(({ file }) => log.info(`start-up backup: ${file.name}`))
-        .catch((error) => log.warn("could not write the start-up backup", error));
-    }, 0);
+        .catch((error) => log.warn(`could not write the start-up backup: ${error.message}`));
+    }, START_BACKUP_DELAY_MS);
     Deno.unrefTimer(timer);
     startBackup = timer;
   }
@@ -335,6 +360,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       for (const old of retired) closeDatabase(old);
       retired.clear();
       closeDatabase(now.db);
+      return Promise.all(running).then(() => {});
     },
   };
 }

@@ -81,7 +81,7 @@ export async function startServer(
         controller.abort();
         runtime.stop();
         await finished;
-        runtime.close();
+        await runtime.close();
         log.info("stopped; database closed");
       })();
       return stopping;

@@ -47,7 +47,7 @@ import {
   newestFirst,
 } from "./backup_names.ts";
 
-export { BackupError, DIR_MODE, EmptyBackupError, FILE_MODE } from "./backup_files.ts";
+export { BackupError, DIR_MODE, EmptyBackupError, FILE_MODE, sweepTemp } from "./backup_files.ts";
 export {
   databaseFileProblem,
   inspectCandidate,

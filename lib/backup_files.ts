@@ -75,6 +75,27 @@ export function tempPath(dir: string, label: string): string {
   return `${dir}/.${label}-${crypto.randomUUID().slice(0, 13)}.tmp`;
 }
 
+const TEMP = /^\.(backup|replaced|restore|aside|rollback)-[0-9a-f-]{13}\.tmp(-journal|-wal|-shm)?$/;
+
+/**
+ * Remove the temp files a process stopped mid-backup or mid-restore left in
+ * `dir` (only names {@linkcode tempPath} makes); returns their names. Run at
+ * start-up, before this process writes any.
+ */
+export function sweepTemp(dir: string): string[] {
+  const removed: string[] = [];
+  try {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (!entry.isFile || !TEMP.test(entry.name)) continue;
+      removeQuietly(`${dir}/${entry.name}`);
+      removed.push(entry.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
+}
+
 /**
  * Copy `from` to the new file `to` (owner-only from its first byte) and flush
  * it; on failure `to` is removed and the error rethrown.

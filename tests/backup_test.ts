@@ -41,7 +41,7 @@ Deno.test("every start writes a checked backup named for its time and reason", a
       try {
         await waitFor(() => listBackups(`${dataDir}/backups`).length === start, "the backup");
       } finally {
-        app.close();
+        await app.close();
       }
     }
     const files = listBackups(`${dataDir}/backups`);
@@ -64,7 +64,7 @@ Deno.test("--backup-dir keeps the copies outside the data folder", async () => {
       assert.ok(page.includes(backupDir));
       assert.doesNotMatch(page, /inside the data folder/);
     } finally {
-      app.close();
+      await app.close();
       await Deno.remove(backupDir, { recursive: true });
     }
   });
@@ -98,7 +98,7 @@ Deno.test("a restore from the page brings the data back, says so, and can be und
       assert.equal(undone.status, 204);
       assert.equal(marker(), "after", "the undo put back the data the restore replaced");
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });
@@ -117,7 +117,7 @@ Deno.test("restore refuses names that are not listed backups and changes nothing
       }
       assert.equal(app.runtime.services().store.get("marker"), "kept");
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });
@@ -151,7 +151,7 @@ for (const candidate of BAD_CANDIDATES) {
         const debris = [...Deno.readDirSync(dataDir)].filter((e) => e.name.startsWith("."));
         assert.deepEqual(debris, [], "no temp files in the data folder");
       } finally {
-        app.close();
+        await app.close();
       }
     });
   });
@@ -161,7 +161,7 @@ Deno.test("--restore of each bad file is refused, keeps the database, and a plai
   await withData(async (dataDir) => {
     const first = testApp({ config: { dataDir } });
     first.runtime.services().store.set("marker", "previous");
-    first.close();
+    await first.close();
     for (const candidate of BAD_CANDIDATES) {
       const path = `${dataDir}/offered.db`;
       await Deno.remove(path).catch(() => {});
@@ -178,7 +178,7 @@ Deno.test("--restore of each bad file is refused, keeps the database, and a plai
       try {
         assert.equal(again.runtime.services().store.get("marker"), "previous", candidate.name);
       } finally {
-        again.close();
+        await again.close();
       }
     }
   });
@@ -207,7 +207,7 @@ Deno.test("a backup without records is restored only once the person confirms it
       assert.equal(confirmed.status, 204);
       assert.equal(app.runtime.services().store.get("marker"), undefined);
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });
@@ -216,7 +216,7 @@ Deno.test("--restore of a good backup starts on it and offers the undo", async (
   await withData(async (dataDir) => {
     const first = testApp({ config: { dataDir } });
     first.runtime.services().store.set("marker", "previous");
-    first.close();
+    await first.close();
     const offered = await cardflowDatabase(`${dataDir}/offered.db`, "from the backup");
     const app = testApp({ config: { dataDir, restore: offered } });
     try {
@@ -225,7 +225,7 @@ Deno.test("--restore of a good backup starts on it and offers the undo", async (
       assert.match(page, /Restored <code>offered\.db<\/code>/);
       assert.match(page, /Undo this restore/);
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });
@@ -244,7 +244,28 @@ Deno.test("a database an older Cardflow's restore put aside (replaced-….db) is
       assert.equal((await app.post("/backups/restore", { name })).status, 204);
       assert.equal(app.runtime.services().store.get("marker"), "put aside by 0.1");
     } finally {
-      app.close();
+      await app.close();
+    }
+  });
+});
+
+Deno.test("the hidden copies a process stopped mid-backup or mid-restore left are removed at the next start, and nothing else", async () => {
+  await withData(async (dataDir) => {
+    Deno.mkdirSync(`${dataDir}/backups`);
+    const left = [
+      `${dataDir}/backups/.backup-0123abcd-4567.tmp`,
+      `${dataDir}/backups/.backup-0123abcd-4567.tmp-journal`,
+      `${dataDir}/backups/.replaced-89abcdef-0123.tmp`,
+      `${dataDir}/.restore-0123abcd-4567.tmp`,
+    ];
+    const kept = [`${dataDir}/backups/.notes`, `${dataDir}/.restore-mine.tmp`];
+    for (const path of [...left, ...kept]) Deno.writeTextFileSync(path, "x");
+    const app = testApp({ config: { dataDir } });
+    try {
+      for (const path of left) assert.throws(() => Deno.statSync(path), Deno.errors.NotFound);
+      for (const path of kept) assert.ok(Deno.statSync(path).isFile, path);
+    } finally {
+      await app.close();
     }
   });
 });

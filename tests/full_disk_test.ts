@@ -70,7 +70,7 @@ Deno.test({
       assert.equal(list.status, 200);
       assert.match(await list.text(), /before the disk filled/);
     } finally {
-      app.close();
+      await app.close();
       await unmount(dataDir);
       await Deno.remove(base, { recursive: true });
     }
@@ -106,7 +106,7 @@ Deno.test({
       const debris = [...Deno.readDirSync(backupDir)].filter((e) => e.name.startsWith("."));
       assert.deepEqual(debris, [], "no temp file left");
     } finally {
-      app.close();
+      await app.close();
       await unmount(backupDir);
       await Deno.remove(backupDir, { recursive: true });
       await Deno.remove(dataDir, { recursive: true });

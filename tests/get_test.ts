@@ -57,8 +57,10 @@ Deno.test("every GET route, asked for by another site, leaves the database and t
     await post("/tasks", { name: "walk the routes" });
     const services = app.runtime.services();
     services.conversation.add("user", "a message, so the chat views have something to show");
-    for (let i = 0; i < 100 && listBackups(`${dataDir}/backups`).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 10)); // the start-up backup, written once
+    // The start-up backup, written once a second after start: wait, so it is not mistaken for a GET.
+    for (let i = 0; listBackups(`${dataDir}/backups`).length === 0; i++) {
+      if (i > 500) throw new Error("no start-up backup after 10 s");
+      await new Promise((r) => setTimeout(r, 20));
     }
 
     const ids = (slug: string) =>
@@ -152,7 +154,7 @@ Deno.test("every GET route, asked for by another site, leaves the database and t
       for (const unsubscribe of off) unsubscribe();
     }
   } finally {
-    app.close();
+    await app.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -60,7 +60,7 @@ Deno.test("a stale-version upload is refused before its file is written", async 
     await fresh.body?.cancel();
     assert.equal(filesUnder(`${dataDir}/uploads`).length, 1, "the accepted upload is kept");
   } finally {
-    app.close();
+    await app.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });
@@ -81,7 +81,7 @@ Deno.test("a NUL is refused in a task name with a message, and kept intact in a 
     const run = app.runtime.services().workflows.runs.get("nul");
     assert.equal(run.state.steps.step_01?.name, "A\0da");
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -139,7 +139,7 @@ Deno.test("a U+FFFD someone typed is text; bytes that are not UTF-8 are refused"
     await res.body?.cancel();
     assert.equal(app.runtime.services().crud.get("tasks").list().length, 2);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -179,6 +179,6 @@ Deno.test("an Origin with the wrong scheme is another site: writes and WebSocket
       ["same origin"],
     );
   } finally {
-    app.close();
+    await app.close();
   }
 });

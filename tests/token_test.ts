@@ -21,7 +21,7 @@ async function withApp(fn: (app: ReturnType<typeof testApp>, dataDir: string) =>
   try {
     await fn(app, dataDir);
   } finally {
-    app.close();
+    await app.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 }

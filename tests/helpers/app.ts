@@ -35,7 +35,8 @@ export interface TestApp {
     form: Record<string, string | string[]>,
     init?: { htmx?: boolean },
   ): Promise<Response>;
-  close(): void;
+  /** Close the app; resolves once a backup under way has stopped (await it before removing files). */
+  close(): Promise<void>;
 }
 
 /** Options for {@linkcode testApp}. */

@@ -18,7 +18,7 @@ export async function cardflowDatabase(path: string, marker: string): Promise<st
     if (res.status !== 200) throw new Error(`could not add a task: ${res.status}`);
     await res.body?.cancel();
   } finally {
-    app.close();
+    await app.close();
   }
   Deno.copyFileSync(`${dataDir}/cardflow-dev.db`, path);
   await Deno.remove(dataDir, { recursive: true });
