@@ -381,6 +381,10 @@ t("the compile task builds with the start task's permission set for each target"
     "compile",
     "-P=cardflow",
   ]);
+  assert.ok(
+    compileArgs({ output: "x" }).join(" ").includes("--include lib/backup_worker.ts"),
+    "the backup worker is embedded",
+  );
   assert.deepEqual(compileArgs({ target: "linux-arm64", output: "x" }).slice(-3), [
     "--target",
     "aarch64-unknown-linux-gnu",
