@@ -10,8 +10,6 @@
  * on this machine cannot read the file. See SECURITY.md.
  */
 
-import { timingSafeEqual } from "node:crypto";
-
 /** The token file's name in the data folder. */
 export const TOKEN_FILE = "token";
 
@@ -63,10 +61,17 @@ export function cookieName(port: string): string {
 
 /** Whether `given` is `token`, in time that does not depend on where they differ. */
 export function sameToken(given: string | undefined | null, token: string): boolean {
-  if (!given) return false;
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (!given || given.length !== token.length) return false;
+  let difference = 0;
+  for (let i = 0; i < token.length; i++) difference |= given.charCodeAt(i) ^ token.charCodeAt(i);
+  return difference === 0;
+}
+
+/** The port of a `Host` header ("" for none), which names the cookie. */
+export function portOf(host: string): string {
+  const end = host.startsWith("[") ? host.indexOf("]") + 1 : 0;
+  const colon = host.indexOf(":", end);
+  return colon === -1 ? "" : host.slice(colon + 1);
 }
 
 /** The token a request carries: its cookie for `port`, or `Authorization: Bearer`. */

@@ -10,7 +10,14 @@
 
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { barePage, loginCookie, sameToken, TOKEN_REQUIRED, tokenOf } from "./access_token.ts";
+import {
+  barePage,
+  loginCookie,
+  portOf,
+  sameToken,
+  TOKEN_REQUIRED,
+  tokenOf,
+} from "./access_token.ts";
 
 /** Host names always accepted: the loopback names. */
 export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
@@ -61,30 +68,40 @@ function refuse(title: string, message: string, status: number): Response {
  * (`?token=` on a GET), or undefined to let the request through.
  */
 function tokenCheck(request: Request, token: string): Response | undefined {
-  const url = new URL(request.url);
-  const offered = url.searchParams.get("token");
+  const headers = request.headers;
   const looking = request.method === "GET" || request.method === "HEAD";
-  const required = TOKEN_REQUIRED.replace("localhost:PORT", url.host);
-  if (offered !== null && looking) {
-    if (!sameToken(offered, token)) {
-      return refuse(
-        "Wrong access token",
-        `That link holds a token this Cardflow does not know. ${required}`,
-        401,
-      );
-    }
-    // Logged in: the cookie carries the token from now on, and the address bar loses it.
-    url.searchParams.delete("token");
-    const response = new Response(null, {
-      status: 303,
-      headers: { location: url.pathname + url.search, "cache-control": "no-store" },
-    });
-    response.headers.append("set-cookie", loginCookie(token, url.port));
-    harden(response.headers);
-    return response;
+  // Parsing the URL is for the login link only; every other request costs a header read.
+  if (looking && request.url.includes("token=")) {
+    const url = new URL(request.url);
+    const offered = url.searchParams.get("token");
+    if (offered !== null) return login(url, offered, token);
   }
-  if (sameToken(tokenOf(request.headers, url.port), token)) return undefined;
-  return refuse("Access token needed", required, 401);
+  const host = headers.get("host") ?? "";
+  if (sameToken(tokenOf(headers, portOf(host)), token)) return undefined;
+  return refuse("Access token needed", required(host), 401);
+}
+
+function required(host: string): string {
+  return TOKEN_REQUIRED.replace("localhost:PORT", host || "localhost");
+}
+
+/** Answer a login link: set the cookie and go to the same address without the token. */
+function login(url: URL, offered: string, token: string): Response {
+  if (!sameToken(offered, token)) {
+    return refuse(
+      "Wrong access token",
+      `That link holds a token this Cardflow does not know. ${required(url.host)}`,
+      401,
+    );
+  }
+  url.searchParams.delete("token");
+  const response = new Response(null, {
+    status: 303,
+    headers: { location: url.pathname + url.search, "cache-control": "no-store" },
+  });
+  response.headers.append("set-cookie", loginCookie(token, url.port));
+  harden(response.headers);
+  return response;
 }
 
 /** The host name of a `Host` header, lower-cased, without its port. */

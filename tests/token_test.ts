@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { cookieName, loadToken } from "@/lib/access_token.ts";
+import { cookieName, loadToken, portOf, sameToken } from "@/lib/access_token.ts";
 import { testApp } from "./helpers/app.ts";
 import { browserPath, CHROMIUM_ARGS, startTestServer } from "./helpers/browser.ts";
 import { runCardflow, spawnCardflow } from "./helpers/process.ts";
@@ -102,6 +102,19 @@ t("a login link with a wrong token is refused and sets no cookie", async () => {
     assert.equal(res.headers.get("set-cookie"), null);
     assert.match(await res.text(), /That link holds a token this Cardflow does not know/);
   });
+});
+
+t("the cookie is named for the port the browser used, and tokens compare whole", () => {
+  assert.equal(portOf("localhost:5001"), "5001");
+  assert.equal(portOf("[::1]:5002"), "5002");
+  assert.equal(portOf("[::1]"), "");
+  assert.equal(portOf("box.local"), "");
+  assert.equal(cookieName(""), "cardflow-token-80");
+  assert.ok(sameToken("abc123", "abc123"));
+  for (const other of ["abc124", "abc12", "abc1234", "", undefined, null]) {
+    assert.ok(!sameToken(other, "abc123"), String(other));
+  }
+  return Promise.resolve();
 });
 
 t("the token is one per data folder, owner-only, kept across restarts", async () => {
