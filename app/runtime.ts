@@ -13,15 +13,7 @@ import { type ChatHub, createChatHub } from "../chat/hub.tsx";
 import { loadToken } from "../lib/access_token.ts";
 import { type Assets, createAssets } from "../lib/assets.ts";
 import { backupInBackground } from "../lib/backup_thread.ts";
-import {
-  BackupError,
-  databaseFileProblem,
-  defaultBackupDir,
-  EmptyBackupError,
-  inspectCandidate,
-  swapIn,
-  sweepTemp,
-} from "../lib/backup.ts";
+import { databaseFileProblem, defaultBackupDir, sweepTemp } from "../lib/backup.ts";
 import { type Bus, createBus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
 import { closeDatabase, type Db, openDatabase } from "../lib/db.ts";
@@ -35,6 +27,7 @@ import { createServices, type Services } from "../services/mod.ts";
 import { restoreCheck } from "../services/restore_check.ts";
 import type { Databases, Deps, Restored, RouteEntry } from "../web/deps.ts";
 import { createApp } from "./app.tsx";
+import { restoreTransaction } from "./restore.ts";
 
 /** What the runtime is built from; `main.ts` passes the generated manifests. */
 export interface RuntimeOptions {
@@ -85,10 +78,6 @@ const DB_FILES: Record<Environment, string> = {
 /** Where environment `env` keeps its database, or ":memory:". */
 export function databasePath(dataDir: string, env: Environment): string {
   return dataDir === ":memory:" ? ":memory:" : `${dataDir}/${DB_FILES[env]}`;
-}
-
-function basename(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
 }
 
 function readEnvironment(dataDir: string): Environment {
@@ -235,62 +224,35 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
-  /**
-   * Restore `path` as the current environment's database, as a transaction of
-   * files: inspect it, close the database, swap the copy in (the replaced one
-   * becomes a listed backup), build on it, and on any failure put the previous
-   * database back and build on that again. Throws `BackupError` saying what
-   * was wrong; the previous data is served either way.
-   */
+  /** Restore `path` into the current environment (see `app/restore.ts`). */
   function restoreInto(path: string, allowEmpty: boolean): void {
-    const target = databasePath(config.dataDir, current);
     if (!backupDir) throw new ConflictError("An in-memory database has no backups to restore.");
-    const name = basename(path);
-    const inspection = inspectCandidate(path, { check, allowEmpty: true });
-    if (!inspection.ok) {
-      throw new BackupError(`Nothing was restored: ${name} was refused: ${inspection.problem}.`);
-    }
-    if (inspection.rows === 0 && !allowEmpty) {
-      throw new EmptyBackupError(
-        `${name} holds no records: restoring it would empty the ${current} database.`,
-      );
-    }
-    const old = now as Build | undefined;
-    // No connection may outlive the file it was opened on: a late checkpoint would land in the new one.
-    for (const db of retired) closeDatabase(db);
-    retired.clear();
-    if (old) {
-      old.services.retire();
-      closeDatabase(old.db);
-    }
-    let swap;
-    try {
-      swap = swapIn(path, target, { backupDir, environment: current, check });
-    } catch (error) {
-      if (old) now = build(current);
-      throw error;
-    }
-    try {
-      now = build(current);
-      now.services.context.renew();
-    } catch (error) {
-      swap.rollback();
-      if (old) now = build(current);
-      const why = error instanceof Error ? error.message : String(error);
-      // The reason is the whole story; a stack would only bury it (and print on --restore).
-      log.warn(`restoring ${path} failed, the previous database is back: ${why}`);
-      throw new BackupError(
-        `Nothing was restored: Cardflow could not start on ${name}: ${why.replace(/\.$/, "")}. ` +
-          `The previous database is back in place.`,
-        { cause: error },
-      );
-    }
-    const previous = swap.previous === undefined ? undefined : basename(swap.previous);
-    restored = { environment: current, from: name, previous, at: new Date() };
-    log.info(
-      `restored ${path} as the ${current} database` +
-        (previous ? `; the database it replaced is the backup ${previous}` : ""),
-    );
+    const had = now as Build | undefined;
+    restored = restoreTransaction({
+      path,
+      target: databasePath(config.dataDir, current),
+      backupDir,
+      environment: current,
+      check,
+      allowEmpty,
+      log,
+      close() {
+        // No connection may outlive its file: a late checkpoint would land in the new one.
+        for (const db of retired) closeDatabase(db);
+        retired.clear();
+        if (had) {
+          had.services.retire();
+          closeDatabase(had.db);
+        }
+      },
+      open() {
+        now = build(current);
+        now.services.context.renew();
+      },
+      reopen() {
+        if (had) now = build(current);
+      },
+    });
   }
 
   // Backups under way, so closing can wait for them to stop.
