@@ -3,11 +3,17 @@
  * Cardflow's composition root: read the configuration, start the logger, load
  * the generated route and plugin manifests, serve, and stop cleanly on Ctrl+C
  * or SIGTERM. The only module that reads the real environment.
+ *
+ * Exit codes: 0 stopped cleanly, 2 a bad flag or variable, 3 a broken plugin,
+ * 4 an unusable data folder, 5 the port is in use, 6 the database or a backup
+ * cannot be used (`--restore` refused or rolled back, a database file that is
+ * not a sound SQLite database). Each prints one line, never a stack trace.
  */
 
 import { startServer } from "./app/server.ts";
 import { BackupError } from "./lib/backup.ts";
 import { ConfigError, parseConfig } from "./lib/config.ts";
+import { DatabaseFileError } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
 import { PluginError } from "./pipeline/base.ts";
 import { PLUGINS } from "./plugins/manifest.gen.ts";
@@ -43,7 +49,8 @@ export async function main(args: string[]): Promise<void> {
 
   let server;
   try {
-    await Deno.mkdir(`${config.dataDir}/logs`, { recursive: true });
+    // Folders Cardflow creates are owner-only; one that exists is left as its owner set it.
+    await Deno.mkdir(`${config.dataDir}/logs`, { recursive: true, mode: 0o700 });
     const log = createLogger({
       level: config.logLevel,
       file: `${config.dataDir}/logs/cardflow.log`,
@@ -59,7 +66,10 @@ export async function main(args: string[]): Promise<void> {
     });
   } catch (error) {
     if (error instanceof PluginError) fail(error.message, 3);
-    if (error instanceof BackupError) fail(error.message, 6);
+    // 6: the database or a backup file cannot be used (--restore refused or rolled back).
+    if (error instanceof BackupError || error instanceof DatabaseFileError) {
+      fail(error.message, 6);
+    }
     const fsErrors = [
       Deno.errors.PermissionDenied,
       Deno.errors.NotADirectory,
@@ -81,7 +91,16 @@ export async function main(args: string[]): Promise<void> {
   }
 
   Deno.stdout.writeSync(new TextEncoder().encode(`Cardflow is running at ${server.url}/\n`));
-  if (config.open) openBrowser(server.url);
+  if (server.runtime.token) {
+    // Printed, never logged: the log file is for diagnostics and gets shared.
+    Deno.stdout.writeSync(
+      new TextEncoder().encode(
+        `Open ${server.loginUrl} to log this browser in` +
+          (config.dataDir === ":memory:" ? ".\n" : ` (the token is in ${config.dataDir}/token).\n`),
+      ),
+    );
+  }
+  if (config.open) openBrowser(server.loginUrl);
 
   const stop = () => server.shutdown().then(() => Deno.exit(0));
   Deno.addSignalListener("SIGINT", stop);

@@ -21,6 +21,8 @@ import { describeError, errorResponse } from "../web/errors.tsx";
 export interface AppParts {
   routes: readonly RouteEntry[];
   chat: ChatHub;
+  /** The access token every request must carry (`lib/access_token.ts`); none when undefined. */
+  token?: string;
 }
 
 /** Build the application. */
@@ -28,7 +30,12 @@ export function createApp(deps: Deps, parts: AppParts): Hono {
   const app = new Hono();
   const log = deps.log.child("http");
 
-  app.use(guard(deps.config));
+  app.use(guard({
+    ...deps.config,
+    token: parts.token,
+    // The dev loop's endpoints carry the supervisor's own token (routes/dev.ts).
+    open: deps.config.dev ? (path) => path.startsWith("/dev/") : undefined,
+  }));
   app.use(bodyLimit({
     maxSize: deps.config.maxBodyBytes,
     onError: () => {

@@ -10,20 +10,24 @@
 
 import type { Hono } from "hono";
 import { type ChatHub, createChatHub } from "../chat/hub.tsx";
+import { loadToken } from "../lib/access_token.ts";
 import { type Assets, createAssets } from "../lib/assets.ts";
-import { backupDatabase, checkBackup, restoreFile } from "../lib/backup.ts";
+import { backupInBackground } from "../lib/backup_thread.ts";
+import { databaseFileProblem, defaultBackupDir, sweepTemp } from "../lib/backup.ts";
 import { type Bus, createBus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
 import { closeDatabase, type Db, openDatabase } from "../lib/db.ts";
-import { ConflictError } from "../lib/errors.ts";
+import { ConflictError, DatabaseFileError } from "../lib/errors.ts";
 import { createLive, type Live } from "../lib/live.ts";
 import { createLlm, type Llm } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
 import { loadPlugins, type PluginEntry } from "../pipeline/load.ts";
 import type { Environment, ServiceEvents } from "../services/events.ts";
 import { createServices, type Services } from "../services/mod.ts";
-import type { Databases, Deps, RouteEntry } from "../web/deps.ts";
+import { restoreCheck } from "../services/restore_check.ts";
+import type { Databases, Deps, Restored, RouteEntry } from "../web/deps.ts";
 import { createApp } from "./app.tsx";
+import { restoreTransaction } from "./restore.ts";
 
 /** What the runtime is built from; `main.ts` passes the generated manifests. */
 export interface RuntimeOptions {
@@ -52,10 +56,16 @@ export interface Runtime {
   chat(): ChatHub;
   /** The current Hono app (tests list its routes). */
   app(): Hono;
+  /** The access token requests must carry, or undefined when it is off. */
+  readonly token: string | undefined;
   /** Abort `deps.signal`, so streams and sockets let the server finish. */
   stop(): void;
-  close(): void;
+  /** Close the database; resolves once a backup in progress has stopped too. */
+  close(): Promise<void>;
 }
+
+/** How long after start-up the start-up backup begins. */
+export const START_BACKUP_DELAY_MS = 1000;
 
 /** Paths the app mounts itself besides the file-based routes. */
 export const BUILT_IN_PATHS = ["chat", "ws"];
@@ -114,20 +124,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     })
     : createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") }));
   const stopper = new AbortController();
+  const memory = config.dataDir === ":memory:";
+  // One per data folder, kept across switches and restarts (so the browser's cookie stays good).
+  const token = config.token ? loadToken(config.dataDir) : undefined;
+  const backupDir = memory ? undefined : config.backupDir ?? defaultBackupDir(config.dataDir);
+  const check = restoreCheck(plugins);
   let current = readEnvironment(config.dataDir);
   let now: Build;
+  let restored: Restored | undefined;
 
   const databases: Databases = {
     get current() {
       return current;
     },
+    backupDir,
     async switch(to) {
       if (to === current) return;
       const old = now;
       now = build(to);
       current = to;
-      if (config.dataDir !== ":memory:") {
-        await Deno.writeTextFile(`${config.dataDir}/environment`, to + "\n");
+      if (!memory) {
+        await Deno.writeTextFile(`${config.dataDir}/environment`, to + "\n", { mode: 0o600 });
       }
       log.info(`switched to the ${to} database at ${databasePath(config.dataDir, to)}`);
       retire(old);
@@ -147,36 +164,39 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       log.info("reset the development database");
       now.services.announce("reset");
     },
-    restore(path) {
-      const target = databasePath(config.dataDir, current);
-      if (target === ":memory:") {
-        return Promise.reject(new Error("an in-memory database has no backups"));
-      }
-      checkBackup(path);
-      now.services.retire();
-      closeDatabase(now.db);
+    restore(path, options = {}) {
       try {
-        const kept = restoreFile(path, target, config.dataDir);
-        log.info(
-          `restored ${path} as the ${current} database${kept ? `; the old one is ${kept}` : ""}`,
-        );
-      } finally {
-        now = build(current);
+        restoreInto(path, options.allowEmpty ?? false);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      now.services.context.renew();
       now.services.announce("restore");
-      return Promise.resolve();
+      return Promise.resolve(restored!);
     },
-    backup() {
-      if (config.dataDir === ":memory:") {
-        return Promise.reject(new ConflictError("An in-memory database cannot be backed up."));
-      }
-      return backupDatabase(now.db, config.dataDir, { environment: current });
+    lastRestore: () => restored?.environment === current ? restored : undefined,
+    async backup() {
+      if (!backupDir) throw new ConflictError("An in-memory database cannot be backed up.");
+      const { file } = await background(backupInBackground(databasePath(config.dataDir, current), {
+        backupDir,
+        environment: current,
+        reason: "manual",
+        signal: stopper.signal,
+      }));
+      return file;
     },
   };
 
   function build(env: Environment): Build {
-    const db = openDatabase(databasePath(config.dataDir, env));
+    const path = databasePath(config.dataDir, env);
+    // Checked read-only first: a file that is not a sound database must not get a byte written.
+    const problem = path === ":memory:" ? undefined : databaseFileProblem(path);
+    if (problem) {
+      throw new DatabaseFileError(
+        `Cannot open the ${env} database ${path}: ${problem}. Nothing was written to it. ` +
+          `Move it aside to start with an empty database, or restore a backup with --restore FILE.`,
+      );
+    }
+    const db = openDatabase(path);
     let services: Services | undefined;
     try {
       services = createServices({
@@ -203,12 +223,53 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         memo: new Map(),
       };
       const chat = createChatHub({ config, log, bus, services, llm, signal: stopper.signal });
-      return { db, services, deps, chat, app: createApp(deps, { routes: options.routes, chat }) };
+      const app = createApp(deps, { routes: options.routes, chat, token });
+      return { db, services, deps, chat, app };
     } catch (error) {
       services?.retire();
       closeDatabase(db);
       throw error;
     }
+  }
+
+  /** Restore `path` into the current environment (see `app/restore.ts`). */
+  function restoreInto(path: string, allowEmpty: boolean): void {
+    if (!backupDir) throw new ConflictError("An in-memory database has no backups to restore.");
+    const had = now as Build | undefined;
+    restored = restoreTransaction({
+      path,
+      target: databasePath(config.dataDir, current),
+      backupDir,
+      environment: current,
+      check,
+      allowEmpty,
+      log,
+      close() {
+        // No connection may outlive its file: a late checkpoint would land in the new one.
+        for (const db of retired) closeDatabase(db);
+        retired.clear();
+        if (had) {
+          had.services.retire();
+          closeDatabase(had.db);
+        }
+      },
+      open() {
+        now = build(current);
+        now.services.context.renew();
+      },
+      reopen() {
+        if (had) now = build(current);
+      },
+    });
+  }
+
+  // Backups under way, so closing can wait for them to stop.
+  const running = new Set<Promise<unknown>>();
+  function background<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => {}, () => {});
+    running.add(settled);
+    settled.finally(() => running.delete(settled));
+    return work;
   }
 
   // Requests that started on the old database may still await; close it a little later.
@@ -224,22 +285,33 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   if (config.restore) {
-    const target = databasePath(config.dataDir, current);
-    if (target === ":memory:") throw new Error("--restore needs a data folder, not :memory:");
-    const kept = restoreFile(config.restore, target, config.dataDir);
-    log.info(
-      `restored ${config.restore} as the ${current} database${
-        kept ? `; the old one is ${kept}` : ""
-      }`,
-    );
+    if (memory) throw new ConflictError("--restore needs a data folder, not :memory:");
+    restoreInto(config.restore, true);
+  } else {
+    now = build(current);
   }
-  now = build(current);
-  if (config.restore) now.services.context.renew();
   log.info(`using the ${current} database at ${databasePath(config.dataDir, current)}`);
-  if (config.dataDir !== ":memory:") {
-    backupDatabase(now.db, config.dataDir, { environment: current, onlyIfMissing: true })
-      .then((file) => log.info(`today's backup: ${file.name}`))
-      .catch((error) => log.warn("could not write today's backup", error));
+  let startBackup: ReturnType<typeof setTimeout> | undefined;
+  if (backupDir) {
+    // What a process stopped mid-copy left behind: hidden, never listed, now gone.
+    for (const dir of [backupDir, config.dataDir]) {
+      for (const name of sweepTemp(dir)) log.info(`removed the unfinished copy ${dir}/${name}`);
+    }
+    // Every start keeps a copy (retention bounds them): off the main thread, and only once
+    // the first second of start-up (the first pages) is past, so it is never in their way.
+    const timer = setTimeout(() => {
+      const source = databasePath(config.dataDir, current);
+      background(backupInBackground(source, {
+        backupDir,
+        environment: current,
+        reason: "start",
+        signal: stopper.signal,
+      }))
+        .then(({ file }) => log.info(`start-up backup: ${file.name}`))
+        .catch((error) => log.warn(`could not write the start-up backup: ${error.message}`));
+    }, START_BACKUP_DELAY_MS);
+    Deno.unrefTimer(timer);
+    startBackup = timer;
   }
 
   return {
@@ -249,13 +321,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     db: () => now.db,
     chat: () => now.chat,
     app: () => now.app,
+    token,
     stop: () => stopper.abort(),
     close() {
+      clearTimeout(startBackup);
       stopper.abort();
       now.services.retire();
       for (const old of retired) closeDatabase(old);
       retired.clear();
       closeDatabase(now.db);
+      return Promise.all(running).then(() => {});
     },
   };
 }

@@ -22,6 +22,7 @@ export async function measureDevReload(): Promise<{ codeMs: number; cssMs: numbe
   try {
     const url = dev.url;
     const page = await browser.newPage();
+    await page.goto(dev.loginUrl);
     await page.goto(url + "/introduction");
     const plugin = `${dir}/plugins/010_introduction.tsx`;
     const original = await Deno.readTextFile(plugin);

@@ -1,146 +1,204 @@
 /**
  * @module
- * Backups of the database with SQLite's online backup (`node:sqlite`'s
- * `backup`, which works under Deno's narrowed permissions where `VACUUM INTO`
- * cannot attach a file): a consistent copy taken while Cardflow runs, one per environment per day in `<data>/backups/`, a week
- * kept. Restoring checks the file is a sound SQLite database first and keeps
- * the database it replaces beside the backups.
+ * Backups of the database: writing a copy that is known good before it is
+ * listed, keeping a bounded set of copies, and (from the modules re-exported
+ * here) inspecting a file before restoring it and swapping it in.
+ *
+ * Writing uses SQLite's online backup (`node:sqlite`'s `backup`, which works
+ * under Deno's narrowed permissions where `VACUUM INTO` cannot attach a file)
+ * into a hidden temp file in the backup folder; the copy is flushed to disk,
+ * passes `PRAGMA integrity_check` (and the caller's check), and only then is
+ * renamed to a name no other copy has. Any failure removes the temp file.
+ *
+ * Retention, per environment, after each backup. A copy is kept if it is
+ * - among the newest `keepNewest` (10);
+ * - the newest of its day, for the `keepDays` (14) most recent days that
+ *   have a copy: days with backups, not calendar age, so a Cardflow left
+ *   unopened for a month comes back with its history and a wrong clock
+ *   cannot age copies out;
+ * - among the newest `keepAlways` (at least 3) by the time in its name, and
+ *   by its file time, or the copy just written, whatever the clock says;
+ * - the newest `replaced` copy, the only copy of what the last restore replaced.
+ * "Newest" reads the time in the name, except that a name dated after now
+ * can only come from a clock that ran ahead, so such copies rank below every
+ * present one: copies written after the clock came back are never crowded out.
  */
 
-import { backup, DatabaseSync } from "node:sqlite";
+import { backup } from "node:sqlite";
 import type { Db } from "./db.ts";
+import {
+  BackupError,
+  ensureDir,
+  failure,
+  FILE_MODE,
+  makePrivate,
+  placeInto,
+  removeQuietly,
+  syncFile,
+  tempPath,
+} from "./backup_files.ts";
+import { type SchemaCheck, toRollbackFormat, verifyCopy } from "./backup_inspect.ts";
+import {
+  type BackupFile,
+  backupName,
+  type BackupReason,
+  type Environment,
+  listBackups,
+  newestFirst,
+} from "./backup_names.ts";
 
-/** The databases Cardflow keeps: one per environment. */
-type Environment = "development" | "production";
+export { BackupError, DIR_MODE, EmptyBackupError, FILE_MODE, sweepTemp } from "./backup_files.ts";
+export {
+  databaseFileProblem,
+  inspectCandidate,
+  type Inspection,
+  type InspectOptions,
+  type SchemaCheck,
+} from "./backup_inspect.ts";
+export {
+  BACKUP_REASONS,
+  type BackupFile,
+  type BackupReason,
+  type Environment,
+  isBackupName,
+  listBackups,
+  parseBackupName,
+} from "./backup_names.ts";
+export { type Swap, swapIn, type SwapOptions } from "./backup_restore.ts";
 
-/** A backup that cannot be made or used; the message says why. */
-export class BackupError extends Error {
-  override name = "BackupError";
+/** How many copies retention keeps (see the module doc). */
+export interface RetentionOptions {
+  /** The newest copies kept per environment. */
+  keepNewest?: number;
+  /** How many of the most recent days with a copy keep their newest one. */
+  keepDays?: number;
+  /** The newest copies never removed, by name time and by file time (at least 3). */
+  keepAlways?: number;
 }
 
-/** How many daily copies of each environment are kept. */
-export const KEEP_DAYS = 7;
+/** Defaults for {@linkcode backupDatabase}. */
+export const BACKUP_DEFAULTS = {
+  reason: "manual",
+  keepNewest: 10,
+  keepDays: 14,
+  keepAlways: 3,
+  /** The backup folder's name under the data folder, unless `--backup-dir` says otherwise. */
+  folder: "backups",
+} as const;
 
-/** One backup file. */
-export interface BackupFile {
-  name: string;
-  environment: Environment;
-  /** `YYYY-MM-DD`. */
-  day: string;
-  bytes: number;
-  modified: Date;
-}
+/** The floor under `keepAlways`: retention never removes the three newest copies. */
+export const MIN_KEEP_ALWAYS = 3;
 
-const NAME = /^(development|production)-(\d{4}-\d{2}-\d{2})\.db$/;
-
-/** The backups folder under `dataDir`. */
-export function backupDir(dataDir: string): string {
-  return `${dataDir}/backups`;
-}
-
-/** Whether `name` is a backup file name (and so safe to join to the folder). */
-export function isBackupName(name: string): boolean {
-  return NAME.test(name);
-}
-
-/** List backups, newest first. */
-export function listBackups(dataDir: string): BackupFile[] {
-  const dir = backupDir(dataDir);
-  const found: BackupFile[] = [];
-  try {
-    for (const entry of Deno.readDirSync(dir)) {
-      const match = NAME.exec(entry.name);
-      if (!entry.isFile || !match) continue;
-      const info = Deno.statSync(`${dir}/${entry.name}`);
-      found.push({
-        name: entry.name,
-        environment: match[1] as Environment,
-        day: match[2]!,
-        bytes: info.size,
-        modified: info.mtime ?? new Date(0),
-      });
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return found.sort((a, b) => b.day.localeCompare(a.day) || a.name.localeCompare(b.name));
+/** The backup folder for `dataDir` when none is configured. */
+export function defaultBackupDir(dataDir: string): string {
+  return `${dataDir}/${BACKUP_DEFAULTS.folder}`;
 }
 
 /** Options for {@linkcode backupDatabase}. */
-export interface BackupOptions {
+export interface BackupOptions extends RetentionOptions {
+  /** The folder for the copies (created owner-only if missing). */
+  backupDir: string;
   environment: Environment;
-  /** Today, for the file name (tests pass a fixed date). */
-  now?: Date;
-  /** Keep today's copy if there is one (the start-up backup). */
-  onlyIfMissing?: boolean;
+  reason?: BackupReason;
+  /** The clock, for the name and for retention (tests pass their own). */
+  now?: () => Date;
+  /** Checked on the copy before it counts, besides `PRAGMA integrity_check`. */
+  check?: SchemaCheck;
+  /** Writes the copy of `db` to `path`; SQLite's online backup unless a test says otherwise. */
+  write?: (db: Db, path: string) => Promise<unknown>;
 }
 
-/** Copy `db` to today's backup file and prune old ones; returns the file. */
-export async function backupDatabase(
-  db: Db,
-  dataDir: string,
-  options: BackupOptions,
-): Promise<BackupFile> {
-  const dir = backupDir(dataDir);
-  Deno.mkdirSync(dir, { recursive: true });
-  const day = (options.now ?? new Date()).toISOString().slice(0, 10);
-  const name = `${options.environment}-${day}.db`;
-  const target = `${dir}/${name}`;
-  const exists = listBackups(dataDir).some((b) => b.name === name);
-  if (!(options.onlyIfMissing && exists)) {
-    // Write beside the old copy, then swap in, so a failed backup never destroys one.
-    const temp = `${target}.${crypto.randomUUID().slice(0, 8)}.partial`;
-    try {
-      Deno.removeSync(temp);
-    } catch { /* no leftover from an interrupted backup */ }
-    await backup(db, temp);
-    Deno.renameSync(temp, target);
-  }
-  prune(dataDir, options.environment);
-  return listBackups(dataDir).find((b) => b.name === name)!;
+/** A backup written, and what retention removed after it. */
+export interface BackupResult {
+  file: BackupFile;
+  /** Names of older copies retention removed. */
+  removed: string[];
 }
 
-function prune(dataDir: string, environment: Environment): void {
-  const mine = listBackups(dataDir).filter((b) => b.environment === environment);
-  for (const old of mine.slice(KEEP_DAYS)) Deno.removeSync(`${backupDir(dataDir)}/${old.name}`);
-}
-
-/** Throw a clear error unless `path` is a readable, intact SQLite database. */
-export function checkBackup(path: string): void {
-  let db: DatabaseSync | undefined;
+/** Write a checked copy of `db` to the backup folder, then apply retention. */
+export async function backupDatabase(db: Db, options: BackupOptions): Promise<BackupResult> {
+  const { backupDir: dir, environment } = options;
+  const now = options.now ?? (() => new Date());
+  const what = `Could not back up the ${environment} database`;
+  const time = now();
+  const reason = options.reason ?? BACKUP_DEFAULTS.reason;
+  backupName(environment, time, reason); // a clock that cannot name a copy fails before any write
+  const temp = tempPath(dir, "backup");
+  let name: string;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
-    const row = db.prepare("PRAGMA integrity_check").get() as { integrity_check: string };
-    if (row.integrity_check !== "ok") {
-      throw new Error(`integrity check failed: ${row.integrity_check}`);
+    ensureDir(dir);
+    // Created owner-only before SQLite writes a byte into it (SQLite itself would use 0644).
+    Deno.openSync(temp, { createNew: true, write: true, mode: FILE_MODE }).close();
+    await (options.write ?? backup)(db, temp);
+    // A copy complete on its own: readable without a -wal or -shm beside it.
+    toRollbackFormat(temp);
+    makePrivate(temp);
+    syncFile(temp);
+    const problem = verifyCopy(temp, options.check);
+    if (problem) throw new BackupError(`${what}: the copy failed its check: ${problem}`);
+    name = placeInto(temp, dir, (seq) => backupName(environment, time, reason, seq));
+  } catch (error) {
+    for (const path of [temp, `${temp}-journal`, `${temp}-wal`, `${temp}-shm`]) {
+      removeQuietly(path);
     }
+    throw failure(what, dir, error);
+  }
+  try {
+    return prune(dir, name, { ...options, now: now() });
   } catch (error) {
-    throw new BackupError(`${path} is not a usable Cardflow backup: ${(error as Error).message}`);
-  } finally {
-    db?.close();
+    throw failure(`${what}: ${name} was written, but old copies could not be removed`, dir, error);
   }
 }
 
-/**
- * Put the backup at `from` in place of the database at `target` (which must
- * be closed). The replaced database is kept as `backups/replaced-<time>.db`.
- */
-export function restoreFile(from: string, target: string, dataDir: string): string | undefined {
-  checkBackup(from);
-  Deno.mkdirSync(backupDir(dataDir), { recursive: true });
-  let kept: string | undefined;
-  try {
-    Deno.statSync(target);
-    kept = `${backupDir(dataDir)}/replaced-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
-    Deno.renameSync(target, kept);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  for (const suffix of ["-wal", "-shm"]) {
+/** Apply retention to the environment of `written`, the copy just placed in `dir`. */
+function prune(
+  dir: string,
+  written: string,
+  options: RetentionOptions & { environment: Environment; now: Date },
+): BackupResult {
+  const mine = listBackups(dir).filter((b) => b.environment === options.environment);
+  const file = mine.find((b) => b.name === written);
+  if (!file) throw new BackupError(`${written} vanished from ${dir} as it was written`);
+  const removed = expired(mine, { ...options, written });
+  for (const old of removed) {
     try {
-      Deno.removeSync(target + suffix);
-    } catch { /* not there */ }
+      Deno.removeSync(old.path);
+    } catch (error) {
+      // A concurrent backup's retention may have got there first.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
   }
-  Deno.copyFileSync(from, target);
-  return kept;
+  return { file, removed: removed.map((b) => b.name) };
+}
+
+/** The copies in `files` (one environment's) that retention removes. */
+function expired(
+  files: BackupFile[],
+  options: RetentionOptions & { now: Date; written: string },
+): BackupFile[] {
+  const newest = options.keepNewest ?? BACKUP_DEFAULTS.keepNewest;
+  const days = options.keepDays ?? BACKUP_DEFAULTS.keepDays;
+  const always = Math.max(MIN_KEEP_ALWAYS, options.keepAlways ?? BACKUP_DEFAULTS.keepAlways);
+  const now = options.now.getTime();
+  const future = (b: BackupFile) => Number(b.time.getTime() > now);
+  const ranked = files.toSorted((a, b) => future(a) - future(b) || newestFirst(a, b));
+  const byName = files.toSorted(newestFirst);
+  const byFileTime = files.toSorted((a, b) =>
+    b.modified.getTime() - a.modified.getTime() || newestFirst(a, b)
+  );
+  const keep = new Set([options.written]);
+  for (const b of ranked.slice(0, Math.max(newest, always))) keep.add(b.name);
+  for (const b of byName.slice(0, always)) keep.add(b.name);
+  for (const b of byFileTime.slice(0, always)) keep.add(b.name);
+  const seen = new Set<string>();
+  for (const b of ranked) {
+    const day = b.time.toISOString().slice(0, 10);
+    if (seen.has(day)) continue;
+    if (seen.size >= days) break;
+    seen.add(day);
+    keep.add(b.name);
+  }
+  const replaced = ranked.find((b) => b.reason === "replaced");
+  if (replaced) keep.add(replaced.name);
+  return files.filter((b) => !keep.has(b.name));
 }

@@ -44,6 +44,13 @@ export interface Config {
    * (`--allow-net-host`); only these may be loopback or private addresses.
    */
   allowNetHosts: string[];
+  /** Where backups are written; `<dataDir>/backups` when unset. */
+  backupDir?: string;
+  /**
+   * Require the local access token (see SECURITY.md): on by default, always
+   * on when `host` is not a loopback address.
+   */
+  token: boolean;
 }
 
 /** Defaults for everything but the data folder, which depends on how we run. */
@@ -102,7 +109,11 @@ Options (each also read from the environment variable shown):
   --chat-history N    chat messages kept, system message included (CARDFLOW_CHAT_HISTORY, default ${DEFAULTS.chatHistory})
   --allow-net-host NAME  let workflows fetch from this host, repeatable: example.com,
                       *.example.com, 127.0.0.1:8080 (CARDFLOW_ALLOW_NET_HOSTS, comma list)
-  --restore FILE      restore the database from a backup file, then start
+  --restore FILE      restore the database from a backup file, then start (exit 6 if refused)
+  --backup-dir DIR    where backups are kept, best on another disk (CARDFLOW_BACKUP_DIR,
+                      default DATA-DIR/backups)
+  --token, --no-token require the access token Cardflow prints in its URL (CARDFLOW_TOKEN=on|off,
+                      default on; always on when --host is not a loopback address)
   --open              open the browser once listening
   --help              print this help
   --version           print the version
@@ -122,6 +133,7 @@ const VALUE_FLAGS = [
   "chat-history",
   "restore",
   "allow-net-host",
+  "backup-dir",
 ] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
 
@@ -133,8 +145,11 @@ function readFlags(args: string[]): { values: Map<ValueFlag, string[]>; bools: S
     if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (["help", "version", "open", "dev"].includes(name)) {
+    if (["help", "version", "open", "dev", "token", "no-token"].includes(name)) {
       if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
+      // The later of --token and --no-token wins.
+      if (name === "token") bools.delete("no-token");
+      if (name === "no-token") bools.delete("token");
       bools.add(name);
       continue;
     }
@@ -185,6 +200,35 @@ function dirname(path: string): string {
 
 function join(a: string, b: string): string {
   return a.endsWith("/") || a.endsWith("\\") ? a + b : `${a}/${b}`;
+}
+
+/** Whether `host` is a loopback address or name (only this machine can connect). */
+export function isLoopback(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+function tokenSetting(
+  bools: Set<string>,
+  variable: string | undefined,
+  host: string,
+): boolean {
+  let on = true;
+  if (bools.has("token") || bools.has("no-token")) on = bools.has("token");
+  else if (variable) {
+    const value = variable.trim().toLowerCase();
+    if (["on", "1", "true", "yes"].includes(value)) on = true;
+    else if (["off", "0", "false", "no"].includes(value)) on = false;
+    else throw new ConfigError(`CARDFLOW_TOKEN must be on or off, got "${variable}"`);
+  }
+  if (!on && !isLoopback(host)) {
+    throw new ConfigError(
+      `the access token cannot be turned off with --host ${host}: anyone who can reach that ` +
+        `address could use Cardflow as you. Drop --no-token (or CARDFLOW_TOKEN=off), or bind ` +
+        `to 127.0.0.1`,
+    );
+  }
+  return on;
 }
 
 /** The data folder when none is given: systemd's, beside the binary, or ./data. */
@@ -266,13 +310,20 @@ export function parseConfig(source: ConfigSource): ParseResult {
     open: bools.has("open"),
     dev: bools.has("dev") || env.CARDFLOW_DEV === "1",
     allowNetHosts: [...new Set(netHosts)],
+    token: tokenSetting(bools, env.CARDFLOW_TOKEN || undefined, host),
   };
   const restore = pick("restore");
   if (restore) config.restore = restore;
+  const backupDir = pick("backup-dir", "CARDFLOW_BACKUP_DIR");
+  if (backupDir) config.backupDir = backupDir;
   return { kind: "run", config };
 }
 
-/** A config for tests and tools: defaults plus the given fields. */
+/**
+ * A config for tests and tools: defaults plus the given fields. The access
+ * token is off here (tests call the app directly); `browserTest` turns it on
+ * and logs the browser in, as a person would.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
@@ -289,6 +340,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     open: false,
     dev: false,
     allowNetHosts: [],
+    token: false,
     ...overrides,
   };
 }

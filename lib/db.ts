@@ -16,8 +16,31 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-/** Open (creating if needed) the database at `path`, or ":memory:". */
+/**
+ * Make the database at `path` owner-only: created 0600 before SQLite does
+ * (which would use 0644), and an older file, `-wal` or `-shm` tightened.
+ * SQLite gives the `-wal` and `-shm` it creates the database file's mode.
+ */
+function ownerOnly(path: string): void {
+  if (Deno.build.os === "windows") return;
+  try {
+    Deno.openSync(path, { createNew: true, write: true, mode: 0o600 }).close();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      const mode = Deno.statSync(file).mode ?? 0;
+      if (mode & 0o077) Deno.chmodSync(file, mode & 0o700);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+}
+
+/** Open (creating if needed, owner-only) the database at `path`, or ":memory:". */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ":memory:") ownerOnly(path);
   const db = new DatabaseSync(path);
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);

@@ -39,10 +39,29 @@ export class DiskFullError extends Error {
   override name = "DiskFullError";
 }
 
-/** Whether `error` is SQLite's or the file system's "disk full". */
+/** Whether `error` (or its cause) is SQLite's or the file system's "disk full" or "over quota". */
 export function isDiskFull(error: unknown): boolean {
-  const e = error as { code?: unknown; errcode?: unknown; message?: unknown } | null;
-  // SQLITE_FULL is 13; node:sqlite reports it as errcode, Deno's file system as code ENOSPC.
-  return e?.errcode === 13 || e?.code === "ENOSPC" ||
-    /database or disk is full|no space left on device/i.test(String(e?.message ?? ""));
+  for (let e = error, depth = 0; e && depth < 4; depth++) {
+    const x = e as { code?: unknown; errcode?: unknown; message?: unknown; cause?: unknown };
+    // SQLITE_FULL is 13; node:sqlite reports it as errcode (or only in the message),
+    // Deno's file system as code ENOSPC (EDQUOT for a quota).
+    if (x.errcode === 13 || x.code === "ENOSPC" || x.code === "EDQUOT") return true;
+    if (
+      /database or disk is full|no space left|quota exceeded|SQLITE_FULL/i.test(
+        String(x.message ?? ""),
+      )
+    ) {
+      return true;
+    }
+    e = x.cause;
+  }
+  return false;
+}
+
+/**
+ * The database file Cardflow was asked to open is not one it can use (not
+ * SQLite, cut short, damaged). Nothing was written to it.
+ */
+export class DatabaseFileError extends Error {
+  override name = "DatabaseFileError";
 }

@@ -2,7 +2,8 @@
  * @module
  * Reading a submitted form safely: a body that is not a form, or bytes that
  * are not UTF-8, is a 400 with a clear message rather than a thrown parser
- * error (and so never a 500).
+ * error (and so never a 500). A U+FFFD the person typed is text like any
+ * other; only one the decoder had to put in place of bad bytes is refused.
  */
 
 import type { Context } from "hono";
@@ -13,10 +14,11 @@ export type FormFields = Record<string, string | File>;
 
 /** Parse the request's form body; throws a 400 (or the 413 of an oversize body). */
 export async function readForm(c: Context): Promise<FormFields> {
-  const out: FormFields = {};
+  // No prototype: a field named "toString" or "__proto__" is a field like any other.
+  const out: FormFields = Object.create(null);
   for (const [name, values] of Object.entries(await readFormLists(c))) {
     const last = values.at(-1);
-    if (last !== undefined) out[name] = last;
+    if (last !== undefined) out[name] = last; // the last value of a repeated name wins
   }
   return out;
 }
@@ -27,13 +29,17 @@ export async function readForm(c: Context): Promise<FormFields> {
  */
 export async function readFormLists(c: Context): Promise<Record<string, (string | File)[]>> {
   const type = c.req.header("content-type") ?? "";
-  if (c.req.method === "GET" || c.req.method === "HEAD") return {};
-  if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+  // No type, no form (as Hono's parseBody reads it): the route sees no fields.
+  if (c.req.method === "GET" || c.req.method === "HEAD" || !type) return {};
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
     throw new HTTPException(415, { message: "Send the form as a normal form submission." });
   }
-  let fields: Record<string, string | File | (string | File)[]>;
+  let bytes: Uint8Array;
+  let fields: FormData;
   try {
-    fields = await c.req.parseBody({ all: true });
+    const buffer = await c.req.arrayBuffer();
+    bytes = new Uint8Array(buffer);
+    fields = await new Response(buffer, { headers: { "content-type": type } }).formData();
   } catch (error) {
     const status = (error as { status?: number })?.status ??
       (error as { cause?: { status?: number } })?.cause?.status;
@@ -42,17 +48,58 @@ export async function readFormLists(c: Context): Promise<Record<string, (string 
       message: "The form could not be read: it is not valid form data.",
     });
   }
-  const out: Record<string, (string | File)[]> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    const list = Array.isArray(value) ? value : [value];
-    if (list.some((v) => typeof v === "string" && v.includes("\uFFFD"))) {
-      throw new HTTPException(400, {
-        message: `The field "${name}" holds bytes that are not valid text.`,
-      });
-    }
-    out[name] = list;
+  const out: Record<string, (string | File)[]> = Object.create(null);
+  let replaced = 0;
+  for (const [name, value] of fields) {
+    replaced += count(name);
+    if (typeof value === "string") replaced += count(value);
+    (out[name] ??= []).push(value);
+  }
+  // Each U+FFFD the decoder put in place of bad bytes is one the body never held.
+  if (replaced > 0 && replaced > encodedReplacements(bytes, /urlencoded/i.test(type))) {
+    const field = [...fields.keys()].find((n) => {
+      const v = fields.get(n);
+      return count(n) > 0 || (typeof v === "string" && count(v) > 0);
+    });
+    throw new HTTPException(400, {
+      message: `The field "${field}" holds bytes that are not valid text.`,
+    });
   }
   return out;
+}
+
+function count(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) n++;
+  return n;
+}
+
+/** How many U+FFFD (EF BF BD) the body holds as bytes, after %XX decoding for a urlencoded one. */
+function encodedReplacements(body: Uint8Array, urlencoded: boolean): number {
+  const bytes = urlencoded ? percentDecode(body) : body;
+  let n = 0;
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) n++;
+  }
+  return n;
+}
+
+function percentDecode(body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(body.length);
+  let o = 0;
+  const hex = (b: number | undefined) =>
+    b === undefined ? -1 : parseInt(String.fromCharCode(b), 16);
+  for (let i = 0; i < body.length; i++) {
+    const hi = hex(body[i + 1]);
+    const lo = hex(body[i + 2]);
+    if (body[i] === 0x25 && hi >= 0 && lo >= 0) {
+      out[o++] = hi * 16 + lo;
+      i += 2;
+    } else {
+      out[o++] = body[i]!;
+    }
+  }
+  return out.subarray(0, o);
 }
 
 /** A text field of `form`, or "" when missing. */

@@ -107,8 +107,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   function openFile(): void {
     if (!options.file) return;
-    file = Deno.openSync(options.file, { append: true, create: true });
-    size = file.statSync().size;
+    // Owner-only: the log names records and runs. A file from before is tightened too.
+    file = Deno.openSync(options.file, { append: true, create: true, mode: 0o600 });
+    const info = file.statSync();
+    if (Deno.build.os !== "windows" && (info.mode ?? 0) & 0o077) {
+      Deno.chmodSync(options.file, 0o600);
+    }
+    size = info.size;
   }
 
   function rotate(): void {

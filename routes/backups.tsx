@@ -1,16 +1,33 @@
 /**
  * @module
- * `/backups`: the daily copies of the database, a "back up now" button, and
- * restore with confirmation. Only names from the listing are accepted, so no
- * path reaches the file system from a form.
+ * `/backups`: the copies of the databases (one per start, and any made with
+ * "back up now"), restore with confirmation, and after a restore a notice
+ * that offers to undo it. Only names from the listing are accepted, so no
+ * path reaches the file system from a form. A refused restore re-renders the
+ * page with what was wrong; the database is unchanged.
  */
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { backupDir, isBackupName, KEEP_DAYS, listBackups } from "@/lib/backup.ts";
+import {
+  BackupError,
+  type BackupFile,
+  EmptyBackupError,
+  isBackupName,
+  listBackups,
+} from "@/lib/backup.ts";
+import { isDiskFull } from "@/lib/errors.ts";
+import { readForm, text } from "@/lib/form.ts";
 import type { Deps } from "@/web/deps.ts";
 import { render } from "@/web/shell.tsx";
 import { Notice } from "@/components/layout.tsx";
+
+const REASONS: Record<BackupFile["reason"], string> = {
+  start: "at start-up",
+  manual: "asked for",
+  replaced: "replaced by a restore",
+  daily: "daily (older Cardflow)",
+};
 
 function size(bytes: number): string {
   return bytes < 1024 * 1024
@@ -18,36 +35,109 @@ function size(bytes: number): string {
     : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** "2026-03-14 09:15:00 UTC" */
+function when(time: Date): string {
+  return `${time.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** What the page shows above the list besides the listing itself. */
+interface Extra {
+  notice?: string;
+  error?: string;
+  /** A backup without records that the person may still restore on purpose. */
+  confirmEmpty?: string;
+}
+
+function RestoreForm(props: { name: string; label: string; confirm: string; empty?: boolean }) {
+  return (
+    <form
+      hx-post="/backups/restore"
+      hx-target="#backups"
+      hx-swap="outerHTML"
+      hx-confirm={props.confirm}
+      class="inline"
+    >
+      <input type="hidden" name="name" value={props.name} />
+      {props.empty && <input type="hidden" name="empty" value="yes" />}
+      <button type="submit" class="secondary">{props.label}</button>
+    </form>
+  );
+}
+
 /** The backups page. */
 export default function backups(deps: Deps): Hono {
-  const inMemory = deps.config.dataDir === ":memory:";
-  const page = (notice?: string) => {
-    const files = inMemory ? [] : listBackups(deps.config.dataDir);
+  const { databases } = deps;
+  const page = (extra: Extra = {}) => {
+    const dir = databases.backupDir;
+    const files = dir ? listBackups(dir) : [];
+    const env = databases.current;
+    const restored = databases.lastRestore();
+    const inside = dir !== undefined && dir.startsWith(`${deps.config.dataDir}/`);
     return (
       <section class="card" id="backups">
         <h1>Backups</h1>
         <p class="muted">
-          Cardflow copies each database once a day when it starts and keeps {KEEP_DAYS}{" "}
-          days of copies{inMemory ? "" : ` in ${backupDir(deps.config.dataDir)}`}.
+          Cardflow copies the database each time it starts, checks every copy before keeping it, and
+          keeps the newest ten and the newest of each of the last fourteen days with a copy
+          {dir
+            ? (
+              <>
+                {" in "}
+                <code>{dir}</code>
+              </>
+            )
+            : ""}.
+          {inside &&
+            " That folder is inside the data folder, so losing one loses both: start Cardflow with --backup-dir on another disk to keep them apart."}
         </p>
-        {notice && <Notice>{notice}</Notice>}
-        {inMemory
+        {restored && (
+          <Notice>
+            Restored <code>{restored.from}</code> into the {restored.environment} database at{" "}
+            {when(restored.at)}.
+            {restored.previous && (
+              <>
+                {" "}The database it replaced is kept as <code>{restored.previous}</code>.{" "}
+                <RestoreForm
+                  name={restored.previous}
+                  label="Undo this restore"
+                  confirm={`Put back the ${env} database as it was before the restore (${restored.previous})?`}
+                />
+              </>
+            )}
+          </Notice>
+        )}
+        {extra.notice && <Notice>{extra.notice}</Notice>}
+        {extra.error && <Notice kind="error">{extra.error}</Notice>}
+        {extra.confirmEmpty && (
+          <Notice kind="error">
+            <code>{extra.confirmEmpty}</code> holds no records: restoring it empties the {env}{" "}
+            database (the current one is kept as a backup).{" "}
+            <RestoreForm
+              name={extra.confirmEmpty}
+              label="Restore it anyway"
+              confirm={`Empty the ${env} database by restoring ${extra.confirmEmpty}?`}
+              empty
+            />
+          </Notice>
+        )}
+        {dir
           ? (
+            <form hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
+              <button type="submit">Back up the {env} database now</button>
+            </form>
+          )
+          : (
             <Notice kind="error">
               This Cardflow runs on an in-memory database: there is nothing to back up.
             </Notice>
-          )
-          : (
-            <form hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
-              <button type="submit">Back up the {deps.databases.current} database now</button>
-            </form>
           )}
         <table class="data">
           <thead>
             <tr>
               <th>File</th>
               <th>Environment</th>
-              <th>Day</th>
+              <th>Taken</th>
+              <th>Why</th>
               <th>Size</th>
               <th></th>
             </tr>
@@ -59,24 +149,21 @@ export default function backups(deps: Deps): Hono {
                   <code>{file.name}</code>
                 </td>
                 <td>{file.environment}</td>
-                <td>{file.day}</td>
+                <td>{when(file.time)}</td>
+                <td>{REASONS[file.reason]}</td>
                 <td>{size(file.bytes)}</td>
                 <td>
-                  <form
-                    hx-post="/backups/restore"
-                    hx-target="#backups"
-                    hx-swap="outerHTML"
-                    hx-confirm={`Replace the ${deps.databases.current} database with ${file.name}? The current one is kept in the backups folder.`}
-                  >
-                    <input type="hidden" name="name" value={file.name} />
-                    <button type="submit" class="secondary">Restore</button>
-                  </form>
+                  <RestoreForm
+                    name={file.name}
+                    label="Restore"
+                    confirm={`Replace the ${env} database with ${file.name}? The current one is kept as a backup, and the restore can be undone.`}
+                  />
                 </td>
               </tr>
             ))}
             {files.length === 0 && (
               <tr>
-                <td colspan={5} class="muted">No backups yet.</td>
+                <td colspan={6} class="muted">No backups yet.</td>
               </tr>
             )}
           </tbody>
@@ -84,23 +171,33 @@ export default function backups(deps: Deps): Hono {
       </section>
     );
   };
+  const show = (c: Parameters<typeof render>[0], extra?: Extra, status?: 200 | 422) =>
+    render(c, deps, page(extra), { title: "Backups", status });
 
   return new Hono()
-    .get("/", (c) => render(c, deps, page(), { title: "Backups" }))
+    .get("/", (c) => show(c))
     .post("/", async (c) => {
-      if (inMemory) {
-        throw new HTTPException(409, { message: "An in-memory database cannot be backed up." });
-      }
-      const file = await deps.databases.backup();
+      const file = await databases.backup();
       deps.log.info(`backup written on request: ${file.name}`);
-      return render(c, deps, page(`Saved ${file.name}.`), { title: "Backups" });
+      return show(c, { notice: `Saved ${file.name}.` });
     })
     .post("/restore", async (c) => {
-      const name = String((await c.req.parseBody()).name ?? "");
-      if (!isBackupName(name) || !listBackups(deps.config.dataDir).some((b) => b.name === name)) {
+      const form = await readForm(c);
+      const name = text(form, "name");
+      const dir = databases.backupDir;
+      if (!dir || !isBackupName(name) || !listBackups(dir).some((b) => b.name === name)) {
         throw new HTTPException(404, { message: `There is no backup called "${name}".` });
       }
-      await deps.databases.restore(`${backupDir(deps.config.dataDir)}/${name}`);
+      try {
+        await databases.restore(`${dir}/${name}`, { allowEmpty: text(form, "empty") === "yes" });
+      } catch (error) {
+        if (error instanceof EmptyBackupError) return show(c, { confirmEmpty: name }, 422);
+        // A full disk is the error map's 507; anything else refused is said on the page.
+        if (error instanceof BackupError && !isDiskFull(error)) {
+          return show(c, { error: error.message }, 422);
+        }
+        throw error;
+      }
       c.header("HX-Refresh", "true");
       return c.body(null, 204);
     });

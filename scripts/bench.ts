@@ -26,6 +26,13 @@ const arg = (name: string) => Deno.args[Deno.args.indexOf(name) + 1];
 const seconds = Deno.args.includes("--seconds") ? Number(arg("--seconds")) || 3 : 3;
 const ROOT = new URL("../", import.meta.url).pathname;
 
+const tokens = new Map<string, string>();
+
+/** The access token of the Cardflow at `url`, as the header a logged-in client sends. */
+function auth(url: string): Record<string, string> {
+  return { authorization: `Bearer ${tokens.get(url) ?? ""}` };
+}
+
 interface Proc {
   url: string;
   child: Deno.ChildProcess;
@@ -58,8 +65,17 @@ async function spawnApp(dataDir: string): Promise<Proc> {
     seen += value;
   }
   const url = seen.match(/running at (http:\/\/\S+?)\/?\n/)![1]!.replace("localhost", "127.0.0.1");
+  // The access token is on, as in a plain start: every request carries it, as a browser's would.
+  while (!/to log this browser in/.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("Cardflow printed no login URL");
+    seen += value;
+  }
+  tokens.set(url, seen.match(/\?token=([A-Za-z0-9_-]+)/)![1]!);
   while (
-    (await fetch(url + "/").then((r) => r.body?.cancel().then(() => r.status)).catch(() => 0)) !==
+    (await fetch(url + "/", { headers: auth(url) }).then((r) =>
+      r.body?.cancel().then(() => r.status)
+    ).catch(() => 0)) !==
       200
   ) { /* retry */ }
   const startupMs = performance.now() - started;
@@ -84,6 +100,7 @@ const contexts = new Map<string, string>();
 /** The headers a page of the Cardflow at `url` sends with a write, its context included. */
 function form(url: string): Record<string, string> {
   return {
+    ...auth(url),
     origin: url,
     "content-type": "application/x-www-form-urlencoded",
     "hx-request": "true",
@@ -93,7 +110,7 @@ function form(url: string): Record<string, string> {
 
 /** Read the context a fresh page of `url` carries. */
 async function learnContext(url: string): Promise<void> {
-  const page = await (await fetch(url + "/")).text();
+  const page = await (await fetch(url + "/", { headers: auth(url) })).text();
   contexts.set(url, page.match(/data-context="([^"]+)"/)?.[1] ?? "");
 }
 
@@ -134,7 +151,7 @@ async function seedRun(url: string, key: string): Promise<void> {
   upload.append("file", new File(["bench"], "bench.txt"));
   const res = await fetch(`${url}/showcase/run/${key}/step/upload`, {
     method: "POST",
-    headers: { origin: url, "x-cardflow-context": contexts.get(url) ?? "" },
+    headers: { ...auth(url), origin: url, "x-cardflow-context": contexts.get(url) ?? "" },
     body: upload,
   });
   await res.body?.cancel();
@@ -204,7 +221,8 @@ let app = await spawnApp(dataDir);
 extra["start-up to first 200 (ms)"] = app.startupMs;
 extra["resident memory after start (MB)"] = rssMb(app.child.pid);
 await learnContext(app.url);
-const homeBytes = (await (await fetch(app.url + "/")).arrayBuffer()).byteLength;
+const homeBytes = (await (await fetch(app.url + "/", { headers: auth(app.url) })).arrayBuffer())
+  .byteLength;
 extra["home page size (bytes)"] = homeBytes;
 
 // The ceilings, measured while Cardflow idles so both see the same machine.
@@ -228,17 +246,19 @@ add(
 await stop(bare);
 
 await seedRun(app.url, "bench");
-const hx = { "hx-request": "true" };
-
 async function pageFigures(label: string): Promise<void> {
-  add(`home page${label}`, await measure(app.url + "/", { seconds }));
+  const headers = auth(app.url);
+  add(`home page${label}`, await measure(app.url + "/", { seconds, headers }));
   add(
     `workflow run page, 10 steps done${label}`,
-    await measure(app.url + "/showcase/run/bench", { seconds }),
+    await measure(app.url + "/showcase/run/bench", { seconds, headers }),
   );
   add(
     `completed step card${label}`,
-    await measure(app.url + "/showcase/run/bench/step/code", { seconds, headers: hx }),
+    await measure(app.url + "/showcase/run/bench/step/code", {
+      seconds,
+      headers: { ...headers, "hx-request": "true" },
+    }),
   );
   add(
     `step submit, sequential${label}`,

@@ -21,7 +21,16 @@ export const TARGETS: Record<string, string> = {
 
 /** The `deno compile` arguments for a target and output path. */
 export function compileArgs(options: { target?: string; output: string }): string[] {
-  const args = ["compile", "-P=cardflow", "--no-check", "--output", options.output];
+  // Worker entry modules are not found by following imports: named here (lib/backup_thread.ts).
+  const args = [
+    "compile",
+    "-P=cardflow",
+    "--no-check",
+    "--include",
+    "lib/backup_worker.ts",
+    "--output",
+    options.output,
+  ];
   if (options.target) args.push("--target", TARGETS[options.target] ?? options.target);
   return [...args, "main.ts"];
 }

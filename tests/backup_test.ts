@@ -1,115 +1,271 @@
+/**
+ * Backups and restores through the app: the start-up copy, "back up now",
+ * restore from the page with its notice and undo, and every bad file the
+ * issue lists refused or rolled back while the previous data keeps serving.
+ * The files themselves (names, retention, clocks, inspection, swapping) are
+ * tested in backup_files_test.ts.
+ */
 import assert from "node:assert/strict";
-import { backupDatabase, BackupError, checkBackup, KEEP_DAYS, listBackups } from "@/lib/backup.ts";
-import { openDatabase } from "@/lib/db.ts";
-import { createStore } from "@/lib/store.ts";
+import { BackupError, listBackups } from "@/lib/backup.ts";
 import { testApp } from "./helpers/app.ts";
+import { BAD_CANDIDATES, cardflowDatabase } from "./helpers/candidates.ts";
 
-async function tempDir(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "cardflow-backup-" });
+async function withData(fn: (dataDir: string) => Promise<void>): Promise<void> {
+  const dataDir = await Deno.makeTempDir({ prefix: "cardflow-backup-" });
+  try {
+    await fn(dataDir);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 }
 
-Deno.test("start-up writes today's backup of the current database", async () => {
-  const dataDir = await tempDir();
-  const app = testApp({ config: { dataDir } });
-  try {
-    const today = new Date().toISOString().slice(0, 10);
-    for (let i = 0; i < 50 && listBackups(dataDir).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.deepEqual(listBackups(dataDir).map((b) => b.name), [`development-${today}.db`]);
-  } finally {
-    app.close();
-    await Deno.remove(dataDir, { recursive: true });
+/** A backup name of `reason` taken now, for files a test puts in the folder itself. */
+function nameNow(reason: "manual" | "start", seq = 0): string {
+  const iso = new Date(Date.now() - seq * 1000).toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+  return `development-${stamp}-${reason}.db`;
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
   }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+Deno.test("every start writes a checked backup named for its time and reason", async () => {
+  await withData(async (dataDir) => {
+    for (let start = 1; start <= 2; start++) {
+      const app = testApp({ config: { dataDir } });
+      try {
+        await waitFor(() => listBackups(`${dataDir}/backups`).length === start, "the backup");
+      } finally {
+        await app.close();
+      }
+    }
+    const files = listBackups(`${dataDir}/backups`);
+    assert.deepEqual(files.map((f) => f.reason), ["start", "start"]);
+    assert.match(files[0]!.name, /^development-\d{8}-\d{6}-start(-2)?\.db$/);
+  });
 });
 
-Deno.test("a backup restored from the page brings the data back and keeps the replaced database", async () => {
-  const dataDir = await tempDir();
-  const app = testApp({ config: { dataDir } });
-  try {
-    app.runtime.services().store.set("marker", "before");
-    const saved = await app.post("/backups", {});
-    assert.equal(saved.status, 200);
-    assert.match(await saved.text(), /Saved development-\d{4}-\d{2}-\d{2}\.db/);
-    app.runtime.services().store.set("marker", "after");
-    const name = listBackups(dataDir)[0]!.name;
-    const page = await (await app.request("/backups")).text();
-    assert.match(page, new RegExp(name.replaceAll(".", "\\.")));
-    const restored = await app.post("/backups/restore", { name });
-    assert.equal(restored.status, 204);
-    assert.equal(restored.headers.get("hx-refresh"), "true");
-    assert.equal(app.runtime.services().store.get("marker"), "before");
-    const kept = [...Deno.readDirSync(`${dataDir}/backups`)].filter((e) =>
-      e.name.startsWith("replaced-")
-    );
-    assert.equal(kept.length, 1);
-  } finally {
-    app.close();
-    await Deno.remove(dataDir, { recursive: true });
-  }
+Deno.test("--backup-dir keeps the copies outside the data folder", async () => {
+  await withData(async (dataDir) => {
+    const backupDir = `${dataDir}-elsewhere`;
+    const app = testApp({ config: { dataDir, backupDir } });
+    try {
+      await waitFor(() => listBackups(backupDir).length === 1, "the start-up backup");
+      const saved = await app.post("/backups", {});
+      assert.equal(saved.status, 200);
+      assert.equal(listBackups(backupDir).length, 2);
+      assert.deepEqual(listBackups(`${dataDir}/backups`), []);
+      const page = await (await app.request("/backups")).text();
+      assert.ok(page.includes(backupDir));
+      assert.doesNotMatch(page, /inside the data folder/);
+    } finally {
+      await app.close();
+      await Deno.remove(backupDir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("a restore from the page brings the data back, says so, and can be undone from the page", async () => {
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    const marker = () => app.runtime.services().store.get("marker");
+    try {
+      app.runtime.services().store.set("marker", "before");
+      const saved = await app.post("/backups", {});
+      assert.equal(saved.status, 200);
+      const name = (await saved.text()).match(/Saved (development-\d{8}-\d{6}-manual\.db)/)?.[1];
+      assert.ok(name, "the page names the new backup");
+      app.runtime.services().store.set("marker", "after");
+
+      const restored = await app.post("/backups/restore", { name });
+      assert.equal(restored.status, 204);
+      assert.equal(restored.headers.get("hx-refresh"), "true");
+      assert.equal(marker(), "before");
+
+      const replaced = listBackups(`${dataDir}/backups`).find((b) => b.reason === "replaced");
+      assert.ok(replaced, "the replaced database is a listed backup");
+      const page = await (await app.request("/backups")).text();
+      assert.match(page, new RegExp(`Restored <code>${name.replaceAll(".", "\\.")}</code>`));
+      assert.ok(page.includes(`kept as <code>${replaced.name}</code>`));
+      assert.match(page, /Undo this restore/);
+
+      const undone = await app.post("/backups/restore", { name: replaced.name });
+      assert.equal(undone.status, 204);
+      assert.equal(marker(), "after", "the undo put back the data the restore replaced");
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 Deno.test("restore refuses names that are not listed backups and changes nothing", async () => {
-  const dataDir = await tempDir();
-  const app = testApp({ config: { dataDir } });
-  try {
-    app.runtime.services().store.set("marker", "kept");
-    for (const name of ["../cardflow-dev.db", "development-2020-01-01.db", "/etc/passwd", ""]) {
-      const res = await app.post("/backups/restore", { name });
-      assert.equal(res.status, 404, name);
-      assert.match(await res.text(), /There is no backup called/);
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    try {
+      app.runtime.services().store.set("marker", "kept");
+      for (
+        const name of ["../cardflow-dev.db", "development-20200101-000000-manual.db", "/etc/passwd"]
+      ) {
+        const res = await app.post("/backups/restore", { name });
+        assert.equal(res.status, 404, name);
+        assert.match(await res.text(), /There is no backup called/);
+      }
+      assert.equal(app.runtime.services().store.get("marker"), "kept");
+    } finally {
+      await app.close();
     }
-    assert.equal(app.runtime.services().store.get("marker"), "kept");
-  } finally {
-    app.close();
-    await Deno.remove(dataDir, { recursive: true });
-  }
-});
-
-Deno.test("--restore puts a backup in place before start and a broken file is refused clearly", async () => {
-  const dataDir = await tempDir();
-  const source = openDatabase(`${dataDir}/elsewhere.db`);
-  createStore(source).set("marker", "from backup");
-  const file = await backupDatabase(source, dataDir, { environment: "development" });
-  source.close();
-  const app = testApp({ config: { dataDir, restore: `${dataDir}/backups/${file.name}` } });
-  try {
-    assert.equal(app.runtime.services().store.get("marker"), "from backup");
-  } finally {
-    app.close();
-  }
-  await Deno.writeTextFile(`${dataDir}/junk.db`, "not a database at all");
-  assert.throws(() => checkBackup(`${dataDir}/junk.db`), BackupError);
-  assert.throws(
-    () => testApp({ config: { dataDir, restore: `${dataDir}/junk.db` } }),
-    /not a usable Cardflow backup/,
-  );
-  assert.throws(
-    () => testApp({ config: { dataDir, restore: `${dataDir}/missing.db` } }),
-    BackupError,
-  );
-  await Deno.remove(dataDir, { recursive: true });
-});
-
-Deno.test("a week of daily copies is kept per environment", async () => {
-  const dataDir = await tempDir();
-  const db = openDatabase(":memory:");
-  createStore(db).set("x", 1);
-  for (let day = 1; day <= 10; day++) {
-    backupDatabase(db, dataDir, {
-      environment: "production",
-      now: new Date(Date.UTC(2026, 0, day)),
-    });
-  }
-  await backupDatabase(db, dataDir, {
-    environment: "development",
-    now: new Date(Date.UTC(2026, 0, 1)),
   });
-  const names = listBackups(dataDir).map((b) => b.name);
-  assert.equal(names.filter((n) => n.startsWith("production")).length, KEEP_DAYS);
-  assert.ok(names.includes("production-2026-01-10.db"));
-  assert.ok(!names.includes("production-2026-01-03.db"));
-  assert.ok(names.includes("development-2026-01-01.db"));
-  db.close();
-  await Deno.remove(dataDir, { recursive: true });
+});
+
+for (const candidate of BAD_CANDIDATES) {
+  Deno.test(`restoring ${candidate.name} from the page is refused with a message and the previous data keeps serving`, async () => {
+    await withData(async (dataDir) => {
+      const app = testApp({ config: { dataDir } });
+      try {
+        app.runtime.services().store.set("marker", "previous");
+        await (await app.post("/tasks", { name: "previous task" })).body?.cancel();
+        const name = nameNow("manual", 3600);
+        Deno.mkdirSync(`${dataDir}/backups`, { recursive: true });
+        await candidate.make(`${dataDir}/backups/${name}`);
+        const stamp = app.runtime.services().context.stamp();
+
+        const res = await app.post("/backups/restore", { name });
+        assert.equal(res.status, 422);
+        const page = await res.text();
+        assert.match(page, /class="notice error"/);
+        assert.match(page.replaceAll("&quot;", '"'), candidate.problem);
+        assert.match(page, /Nothing was restored/);
+
+        assert.equal(app.runtime.services().store.get("marker"), "previous");
+        assert.equal(app.runtime.services().context.stamp(), stamp, "same database incarnation");
+        const tasks = await app.request("/tasks");
+        assert.equal(tasks.status, 200);
+        assert.match(await tasks.text(), /previous task/);
+        const replaced = listBackups(`${dataDir}/backups`).filter((b) => b.reason === "replaced");
+        assert.equal(replaced.length, candidate.rolledBack ? 1 : 0);
+        const debris = [...Deno.readDirSync(dataDir)].filter((e) => e.name.startsWith("."));
+        assert.deepEqual(debris, [], "no temp files in the data folder");
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
+
+Deno.test("--restore of each bad file is refused, keeps the database, and a plain start serves it", async () => {
+  await withData(async (dataDir) => {
+    const first = testApp({ config: { dataDir } });
+    first.runtime.services().store.set("marker", "previous");
+    await first.close();
+    for (const candidate of BAD_CANDIDATES) {
+      const path = `${dataDir}/offered.db`;
+      await Deno.remove(path).catch(() => {});
+      await candidate.make(path);
+      assert.throws(
+        () => testApp({ config: { dataDir, restore: path } }),
+        (error: Error) => {
+          assert.ok(error instanceof BackupError, `${candidate.name}: ${error}`);
+          assert.match(error.message, candidate.problem, candidate.name);
+          return true;
+        },
+      );
+      const again = testApp({ config: { dataDir } });
+      try {
+        assert.equal(again.runtime.services().store.get("marker"), "previous", candidate.name);
+      } finally {
+        await again.close();
+      }
+    }
+  });
+});
+
+Deno.test("a backup without records is restored only once the person confirms it", async () => {
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    try {
+      app.runtime.services().store.set("marker", "previous");
+      const name = nameNow("manual", 60);
+      Deno.mkdirSync(`${dataDir}/backups`, { recursive: true });
+      const { DatabaseSync } = await import("node:sqlite");
+      const blank = new DatabaseSync(`${dataDir}/backups/${name}`);
+      blank.exec("CREATE TABLE store (key TEXT PRIMARY KEY, value TEXT)");
+      blank.close();
+
+      const asked = await app.post("/backups/restore", { name });
+      assert.equal(asked.status, 422);
+      const page = await asked.text();
+      assert.match(page, /holds no records: restoring it empties the development database/);
+      assert.match(page, /name="empty" value="yes"/);
+      assert.equal(app.runtime.services().store.get("marker"), "previous");
+
+      const confirmed = await app.post("/backups/restore", { name, empty: "yes" });
+      assert.equal(confirmed.status, 204);
+      assert.equal(app.runtime.services().store.get("marker"), undefined);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+Deno.test("--restore of a good backup starts on it and offers the undo", async () => {
+  await withData(async (dataDir) => {
+    const first = testApp({ config: { dataDir } });
+    first.runtime.services().store.set("marker", "previous");
+    await first.close();
+    const offered = await cardflowDatabase(`${dataDir}/offered.db`, "from the backup");
+    const app = testApp({ config: { dataDir, restore: offered } });
+    try {
+      assert.equal(app.runtime.services().store.get("marker"), "from the backup");
+      const page = await (await app.request("/backups")).text();
+      assert.match(page, /Restored <code>offered\.db<\/code>/);
+      assert.match(page, /Undo this restore/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+Deno.test("a database an older Cardflow's restore put aside (replaced-….db) is listed and restorable", async () => {
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    try {
+      const name = "replaced-2026-01-02T03-04-05-678Z.db";
+      Deno.mkdirSync(`${dataDir}/backups`, { recursive: true });
+      await cardflowDatabase(`${dataDir}/backups/${name}`, "put aside by 0.1");
+      const page = await (await app.request("/backups")).text();
+      assert.match(page, new RegExp(`<code>${name.replaceAll(".", "\\.")}</code>`));
+      assert.match(page, /unknown/);
+      assert.match(page, /2026-01-02 03:04:05 UTC/);
+      assert.equal((await app.post("/backups/restore", { name })).status, 204);
+      assert.equal(app.runtime.services().store.get("marker"), "put aside by 0.1");
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+Deno.test("the hidden copies a process stopped mid-backup or mid-restore left are removed at the next start, and nothing else", async () => {
+  await withData(async (dataDir) => {
+    Deno.mkdirSync(`${dataDir}/backups`);
+    const left = [
+      `${dataDir}/backups/.backup-0123abcd-4567.tmp`,
+      `${dataDir}/backups/.backup-0123abcd-4567.tmp-journal`,
+      `${dataDir}/backups/.replaced-89abcdef-0123.tmp`,
+      `${dataDir}/.restore-0123abcd-4567.tmp`,
+    ];
+    const kept = [`${dataDir}/backups/.notes`, `${dataDir}/.restore-mine.tmp`];
+    for (const path of [...left, ...kept]) Deno.writeTextFileSync(path, "x");
+    const app = testApp({ config: { dataDir } });
+    try {
+      for (const path of left) assert.throws(() => Deno.statSync(path), Deno.errors.NotFound);
+      for (const path of kept) assert.ok(Deno.statSync(path).isFile, path);
+    } finally {
+      await app.close();
+    }
+  });
 });

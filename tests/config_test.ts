@@ -126,3 +126,37 @@ Deno.test("an OpenAI-compatible endpoint is chosen with --llm-api and --llm-url,
     assert.throws(() => parseConfig(source(args, {})), pattern);
   }
 });
+
+Deno.test("the access token is on by default, off with --no-token or CARDFLOW_TOKEN=off, on whatever is said off loopback", () => {
+  assert.equal(run(source()).token, true);
+  assert.equal(run(source(["--no-token"])).token, false);
+  assert.equal(run(source([], { CARDFLOW_TOKEN: "off" })).token, false);
+  assert.equal(
+    run(source(["--token"], { CARDFLOW_TOKEN: "off" })).token,
+    true,
+    "flag beats variable",
+  );
+  assert.equal(run(source(["--token", "--no-token"])).token, false, "the later flag wins");
+  assert.equal(run(source(["--no-token", "--token"])).token, true);
+  assert.equal(run(source(["--host", "::1", "--no-token"])).token, false);
+  assert.equal(run(source(["--host", "127.0.0.2", "--no-token"])).token, false);
+  assert.equal(run(source(["--host", "0.0.0.0"])).token, true);
+  for (
+    const [args, env] of [
+      [["--host", "0.0.0.0", "--no-token"], {}],
+      [["--host", "192.168.1.20"], { CARDFLOW_TOKEN: "off" }],
+      [[], { CARDFLOW_TOKEN: "maybe" }],
+    ] as [string[], Record<string, string>][]
+  ) {
+    assert.throws(() => parseConfig(source(args, env)), ConfigError, args.join(" "));
+  }
+});
+
+Deno.test("--backup-dir and CARDFLOW_BACKUP_DIR set the backup folder; unset, it is left to the data folder", () => {
+  assert.equal(run(source()).backupDir, undefined);
+  assert.equal(run(source([], { CARDFLOW_BACKUP_DIR: "/mnt/usb" })).backupDir, "/mnt/usb");
+  assert.equal(
+    run(source(["--backup-dir", "/srv/b"], { CARDFLOW_BACKUP_DIR: "/mnt/usb" })).backupDir,
+    "/srv/b",
+  );
+});

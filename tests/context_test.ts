@@ -38,7 +38,7 @@ Deno.test("every page carries its context, and htmx sends it with every request"
     assert.match(page, new RegExp(`data-context="${stamp.replaceAll(".", "\\.")}"`));
     assert.match(page, /hx-headers:inherited="\{&quot;X-Cardflow-Context&quot;:/);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -81,7 +81,7 @@ Deno.test("a write without a context, or from a tab of another environment, prof
     const beforeBackup = app.runtime.services().context.stamp();
     assert.equal((await app.post("/backups", {})).status, 200);
     const { listBackups } = await import("@/lib/backup.ts");
-    const name = listBackups(dataDir)[0]!.name;
+    const name = listBackups(`${dataDir}/backups`)[0]!.name;
     assert.equal((await app.post("/backups/restore", { name })).status, 204);
     const fromBefore = await addTask(app, "From before the restore", beforeBackup);
     assert.equal(fromBefore.status, 409);
@@ -99,7 +99,7 @@ Deno.test("a write without a context, or from a tab of another environment, prof
     assert.equal((await addTask(app, "Fresh", app.runtime.services().context.stamp())).status, 200);
     assert.equal(count(app, "Fresh"), 1);
   } finally {
-    app.close();
+    await app.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });
@@ -130,6 +130,6 @@ Deno.test("open pages are told when the context or the nav changes", async () =>
     assert.ok(events.some((e) => e.event === "nav:changed"), "a renamed profile changes the nav");
     assert.match(await (await app.request("/nav/profiles")).text(), /<strong>Acme Ltd<\/strong>/);
   } finally {
-    app.close();
+    await app.close();
   }
 });

@@ -67,6 +67,7 @@ Deno.test({
     try {
       const url = dev.url;
       const page = await browser.newPage();
+      await page.goto(dev.loginUrl);
       await page.goto(url + "/introduction");
       await page.locator("#app-menu a", { hasText: "Introduction" }).waitFor();
       const plugin = `${dir}/plugins/010_introduction.tsx`;

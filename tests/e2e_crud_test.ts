@@ -42,13 +42,19 @@ browserTest(
     const target = page.locator("#tasks-list li.row", { hasText: "Buy milk" });
     const from = (await handle.boundingBox())!;
     const to = (await target.boundingBox())!;
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    const x = from.x + from.width / 2;
+    await page.mouse.move(x, from.y + from.height / 2);
     await page.mouse.down();
-    for (let i = 1; i <= 10; i++) {
-      await page.mouse.move(from.x + from.width / 2, from.y + (to.y + 2 - from.y) * i / 10, {
-        steps: 2,
-      });
+    // Up in small steps, each waiting for SortableJS to have moved the row (it animates, and
+    // under load a fast sweep overtakes it), until the row leads the list, then drop.
+    const leads = () =>
+      page.locator("#tasks-list li.row").first().evaluate((li) =>
+        li.textContent?.includes("Read a book") ?? false
+      );
+    for (let y = from.y + from.height / 2; !(await leads()) && y > to.y - 20; y -= 4) {
+      await page.mouse.move(x, y);
     }
+    assert.ok(await leads(), "the dragged row reached the top");
     await page.mouse.up();
     await page.locator("#tasks-list li.row").first().locator(".title", { hasText: "Read a book" })
       .waitFor();

@@ -178,3 +178,19 @@ Deno.test("random forms on every write route never get a 500 and rejected ones c
     app.close();
   }
 });
+
+Deno.test("form fields named after Object's own properties are fields like any other, never a 500", async () => {
+  const app = testApp();
+  try {
+    for (const name of ["toString", "__proto__", "constructor", "hasOwnProperty", "valueOf"]) {
+      for (const route of ["/tasks", "/hello/start", "/profiles"]) {
+        const before = dump(app.runtime.db());
+        const res = await app.post(route, { [name]: "x" });
+        assert.ok(res.status < 500, `${route} with ${name}: ${res.status} ${await res.text()}`);
+        if (res.status >= 400) assert.equal(dump(app.runtime.db()), before);
+      }
+    }
+  } finally {
+    app.close();
+  }
+});

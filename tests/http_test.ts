@@ -16,7 +16,7 @@ Deno.test("the home page is a full page with the nav, main area and chat panel",
     assert.match(html, /Introduction/);
     assert.match(html, /\/static\/htmx\.min\.js\?v=/);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -39,7 +39,7 @@ Deno.test("the same URL answers an htmx request with the fragment alone", async 
     });
     assert.match(await boosted.text(), /<nav id="app-menu"/);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -57,7 +57,7 @@ Deno.test("a foreign Host header is refused with 403 (DNS rebinding)", async () 
       assert.equal((await app.request("/", { headers: { host } })).status, 200, host);
     }
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -66,7 +66,7 @@ Deno.test("--allowed-host adds a name to the accepted hosts", async () => {
   try {
     assert.equal((await app.request("/", { headers: { host: "box.local:5001" } })).status, 200);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -89,7 +89,7 @@ Deno.test("cross-site state changes are refused and same-origin ones accepted", 
     assert.equal(ok.status, 422);
     assert.match(await ok.text(), /Unknown environment/);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -101,7 +101,7 @@ Deno.test("a WebSocket upgrade from another origin is refused", async () => {
     });
     assert.equal(res.status, 403);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -129,7 +129,7 @@ Deno.test("an oversize body gets 413 with a clear message, declared or streamed"
     });
     assert.equal(streamed.status, 413);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -142,7 +142,7 @@ Deno.test("responses carry no CORS headers and do carry hardening headers", asyn
     assert.equal(res.headers.get("x-frame-options"), "DENY");
     await res.body?.cancel();
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -159,7 +159,7 @@ Deno.test("an htmx request that fails gets an error fragment retargeted to the f
     assert.equal(page.status, 404);
     assert.match(await page.text(), /<nav id="app-menu"/);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -177,7 +177,7 @@ Deno.test("static files are served with a content hash and answer 304 to a match
     const again = await app.request("/static/htmx.min.js", { headers: { "if-none-match": etag } });
     assert.equal(again.status, 304);
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -199,7 +199,7 @@ Deno.test("path traversal on static files is a 404", async () => {
       assert.doesNotMatch(await res.text(), /"tasks"|import /, path);
     }
   } finally {
-    app.close();
+    await app.close();
   }
 });
 
@@ -223,7 +223,7 @@ Deno.test("the environment switch moves between two databases and reset empties 
     assert.equal(rt.services().store.get("marker"), undefined);
     assert.equal(Deno.readTextFileSync(`${dataDir}/environment`).trim(), "development");
   } finally {
-    app.close();
+    await app.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { compileArgs, outputFor } from "../scripts/compile.ts";
 import { pageContext } from "./helpers/app.ts";
+import { BAD_CANDIDATES, cardflowDatabase } from "./helpers/candidates.ts";
 import { copyProject, runCardflow, spawnCardflow, type SpawnOptions } from "./helpers/process.ts";
 
 const t = (name: string, fn: () => Promise<void>, ignore = false) =>
@@ -198,6 +199,176 @@ t(
   },
 );
 
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+t(
+  "--restore of a foreign, broken or unstartable file exits 6 with one clear line and the next plain start serves the previous data",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-restore-" });
+    try {
+      await cardflowDatabase(`${dir}/cardflow-dev.db`, "previous");
+      const before = await sha256(`${dir}/cardflow-dev.db`);
+      const picked = BAD_CANDIDATES.filter((c) => /foreign|not SQLite|cannot start/.test(c.name));
+      for (const candidate of picked) {
+        await candidate.make(`${dir}/offered-${picked.indexOf(candidate)}.db`);
+        const run = await runCardflow({
+          args: [
+            "--data-dir",
+            dir,
+            "--port",
+            "0",
+            "--restore",
+            `${dir}/offered-${picked.indexOf(candidate)}.db`,
+          ],
+        });
+        assert.equal(run.code, 6, run.output);
+        assert.match(run.output, /^cardflow: Nothing was restored: /m);
+        assert.match(run.output, candidate.problem);
+        assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+        assert.doesNotMatch(run.output, /error: Uncaught/);
+        assert.equal(await sha256(`${dir}/cardflow-dev.db`), before, candidate.name);
+      }
+      const app = await spawnCardflow({ args: ["--data-dir", dir] });
+      try {
+        assert.match(await (await fetch(app.url + "/tasks")).text(), /task of previous/);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+t(
+  "starting on a database file that is not a sound database exits 6 with a clear message and writes nothing to it",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-corrupt-start-" });
+    try {
+      for (
+        const candidate of BAD_CANDIDATES.filter((c) => /not SQLite|corrupt|trunc/.test(c.name))
+      ) {
+        const path = `${dir}/cardflow-dev.db`;
+        await candidate.make(path);
+        const before = await sha256(path);
+        const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+        const run = await runCardflow({ args: ["--data-dir", dir, "--port", "0"] });
+        assert.equal(run.code, 6, `${candidate.name}: ${run.output}`);
+        assert.match(
+          run.output,
+          /^cardflow: Cannot open the development database .*cardflow-dev\.db: .*Nothing was written to it/m,
+        );
+        assert.match(run.output, candidate.problem);
+        assert.doesNotMatch(run.output, /^\s+at /m, "no stack trace");
+        assert.equal(await sha256(path), before, `${candidate.name}: not a byte changed`);
+        const after = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+        assert.deepEqual(after.filter((n) => n.startsWith("cardflow-dev")), ["cardflow-dev.db"]);
+        assert.ok(files.every((f) => after.includes(f)));
+        await Deno.remove(path);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+/** Every entry under `dir` whose mode lets anyone but the owner in, with that mode. */
+function opened(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = `${dir}/${entry.name}`;
+    const mode = Deno.statSync(path).mode! & 0o777;
+    const wanted = entry.isDirectory ? 0o700 : 0o600;
+    if (mode !== wanted) found.push(`${path} ${mode.toString(8)}`);
+    if (entry.isDirectory) found.push(...opened(path));
+  }
+  return found;
+}
+
+t(
+  "every file Cardflow writes is owner-only (0600) in owner-only folders (0700), and older files are tightened",
+  async () => {
+    const base = await Deno.makeTempDir({ prefix: "cardflow-modes-" });
+    const dir = `${base}/data`;
+    try {
+      const app = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+      const auth = { authorization: `Bearer ${Deno.readTextFileSync(`${dir}/token`).trim()}` };
+      const context = (await (await fetch(`${app.url}/`, { headers: auth })).text())
+        .match(/data-context="([^"]+)"/)![1]!;
+      const send = async (path: string, body: BodyInit) => {
+        const res = await fetch(app.url + path, {
+          method: "POST",
+          headers: {
+            ...auth,
+            origin: app.url,
+            "hx-request": "true",
+            "x-cardflow-context": context,
+          },
+          body,
+        });
+        last = await res.text();
+        return res.status;
+      };
+      let last = "";
+      assert.equal(await send("/tasks", new URLSearchParams({ name: "private" })), 200);
+      assert.equal(await send("/showcase/start", new URLSearchParams({ key: "modes" })), 200);
+      const steps: Record<string, string>[] = [
+        { title: "Modes" },
+        { notes: "notes" },
+        { count: "1" },
+        { colour: "green" },
+        { urgent: "on" },
+        { due: "2026-12-24" },
+        { summary: "a summary" },
+        { items: "a, 1" },
+        { code: "const x = 1;" },
+      ];
+      const ids = [
+        "title",
+        "notes",
+        "count",
+        "colour",
+        "urgent",
+        "due",
+        "summary",
+        "table",
+        "code",
+      ];
+      for (const [i, values] of steps.entries()) {
+        const form = new URLSearchParams({ version: String(i + 1), ...values });
+        assert.equal(
+          await send(`/showcase/run/modes/step/${ids[i]}`, form),
+          200,
+          `${ids[i]}: ${last}`,
+        );
+      }
+      const upload = new FormData();
+      upload.append("version", "10");
+      upload.append("file", new File(["secret"], "secret.txt"));
+      assert.equal(await send("/showcase/run/modes/step/upload", upload), 200);
+      assert.equal(await send("/backups", new URLSearchParams()), 200);
+      // While it runs, the -wal and -shm are there too.
+      assert.ok(exists(`${dir}/cardflow-dev.db-wal`) && exists(`${dir}/cardflow-dev.db-shm`));
+      assert.deepEqual(opened(dir), []);
+      assert.deepEqual(opened(base).filter((p) => !p.startsWith(dir)), []);
+      await app.stop();
+
+      // An install from before: world-readable files become owner-only at the next start.
+      for (const file of ["cardflow-dev.db", "logs/cardflow.log", "token"]) {
+        Deno.chmodSync(`${dir}/${file}`, 0o644);
+      }
+      const again = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+      await again.stop();
+      assert.deepEqual(opened(dir), []);
+    } finally {
+      await Deno.remove(base, { recursive: true });
+    }
+  },
+);
+
 t("--help and --version print and exit 0", async () => {
   const help = await runCardflow({ args: ["--help"] });
   assert.equal(help.code, 0);
@@ -210,6 +381,10 @@ t("the compile task builds with the start task's permission set for each target"
     "compile",
     "-P=cardflow",
   ]);
+  assert.ok(
+    compileArgs({ output: "x" }).join(" ").includes("--include lib/backup_worker.ts"),
+    "the backup worker is embedded",
+  );
   assert.deepEqual(compileArgs({ target: "linux-arm64", output: "x" }).slice(-3), [
     "--target",
     "aarch64-unknown-linux-gnu",

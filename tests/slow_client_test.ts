@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "./helpers/browser.ts";
+import { spawnCardflow } from "./helpers/process.ts";
 
 // CARDFLOW_LONG=1 trickles for a full minute, as a slow client in the wild might.
 const TRICKLE_MS = Deno.env.get("CARDFLOW_LONG") === "1" ? 60_000 : 3_000;
@@ -45,6 +46,55 @@ Deno.test({
       conn.close();
       await server.shutdown();
       await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "connections stopped mid-headers past the open-file limit do not stop Cardflow: it serves again once they close",
+  ignore: Deno.build.os === "windows",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-loris-" });
+    // Deno.serve has no header timeout, so each stalled request holds a file until it goes.
+    const app = await spawnCardflow({ args: ["--data-dir", dir], openFiles: 256 });
+    const port = Number(new URL(app.url).port);
+    const stalled: Deno.Conn[] = [];
+    let exited = false;
+    app.child.status.then(() => (exited = true));
+    try {
+      const encoder = new TextEncoder();
+      try {
+        while (stalled.length < 1000) {
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+          stalled.push(conn);
+          await conn.write(encoder.encode("GET / HTTP/1.1\r\nHost: localhost\r\n"));
+        }
+      } catch { /* refused: the server is out of files */ }
+      assert.ok(stalled.length < 1000, `the limit was never reached (${stalled.length} open)`);
+      // Wait until Cardflow has seen the limit (it logs it), then check it is still running.
+      while (!/stopped accepting connections/.test(app.output())) {
+        if (exited) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(exited, false, `Cardflow exited:\n${app.output()}`);
+      for (const conn of stalled.splice(0)) conn.close();
+      let status = 0;
+      while (status !== 200 && !exited) {
+        status = await fetch(app.url + "/tasks").then(async (r) => {
+          await r.body?.cancel();
+          return r.status;
+        }).catch(() => 0);
+        if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 200, app.output());
+      assert.equal(await app.stop(), 0);
+    } finally {
+      for (const conn of stalled) conn.close();
+      if (!exited) await app.stop();
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });

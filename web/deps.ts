@@ -16,15 +16,34 @@ import type { Logger } from "../lib/log.ts";
 import type { Environment, ServiceEvents } from "../services/events.ts";
 import type { Services } from "../services/mod.ts";
 
+/** A restore that happened, for the notice that says so and offers to undo it. */
+export interface Restored {
+  environment: Environment;
+  /** The file name of the backup restored. */
+  from: string;
+  /** The backup name the replaced database was kept under (restoring it undoes this one). */
+  previous: string | undefined;
+  at: Date;
+}
+
 /** The database files: which one is open, and the operations that replace it. Implemented by the runtime. */
 export interface Databases {
   readonly current: Environment;
+  /** Where backups are kept; undefined for an in-memory database. */
+  readonly backupDir: string | undefined;
   /** Reopen Cardflow on the other environment's database. */
   switch(to: Environment): Promise<void>;
   /** Empty the development database (only while in development). */
   resetDevelopment(): Promise<void>;
-  /** Replace the current database with the backup file at `path`, then reopen. */
-  restore(path: string): Promise<void>;
+  /**
+   * Replace the current database with the backup file at `path`, then reopen;
+   * a refused or failed restore throws `BackupError` and leaves the database
+   * as it was (`EmptyBackupError` when the file holds no records and
+   * `allowEmpty` was not given).
+   */
+  restore(path: string, options?: { allowEmpty?: boolean }): Promise<Restored>;
+  /** The last restore into the current database, if any since start-up. */
+  lastRestore(): Restored | undefined;
   /** Copy the current database to a new backup file. */
   backup(): Promise<BackupFile>;
 }

@@ -9,8 +9,10 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { Notice } from "../components/layout.tsx";
+import { BackupError } from "../lib/backup.ts";
 import {
   ConflictError,
+  DatabaseFileError,
   DiskFullError,
   isDiskFull,
   NotFoundError,
@@ -42,6 +44,10 @@ export function describeError(error: unknown): ErrorDescription {
   if (error instanceof StateError) return { status: 409, message: error.message };
   if (error instanceof NotFoundError) return { status: 404, message: error.message };
   if (error instanceof ValidationError) return { status: 422, message: error.message };
+  if (error instanceof BackupError) {
+    // Its message says what was backed up or restored, and why not, in plain words.
+    return { status: isDiskFull(error) ? 507 : 422, message: error.message };
+  }
   if (error instanceof DiskFullError || isDiskFull(error)) {
     return {
       status: 507,
@@ -49,6 +55,8 @@ export function describeError(error: unknown): ErrorDescription {
         "The disk is full, so nothing was saved. Free some space on the disk that holds Cardflow's data folder, then try again.",
     };
   }
+  // Safe to show: it names the file and what is wrong with it, nothing else.
+  if (error instanceof DatabaseFileError) return { status: 500, message: error.message };
   if (error instanceof HTTPException) {
     const status = error.status as ErrorStatus;
     if (status === 413) {

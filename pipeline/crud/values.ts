@@ -42,6 +42,14 @@ export function parseValue(
     return n;
   }
   if (typeof raw !== "string") throw new ValidationError(app, field.name, `${label} must be text.`);
+  // SQLite keeps it, but node:sqlite reads text only up to it: refused, never cut short.
+  if (raw.includes("\0")) {
+    throw new ValidationError(
+      app,
+      field.name,
+      `${label} cannot hold a NUL character (\\0); remove it and try again.`,
+    );
+  }
   const text = raw.trim();
   const max = field.maxLength ?? MAX_TEXT;
   if (text.length > max) {

@@ -24,7 +24,9 @@ export interface TestApp {
   /**
    * A request with `Host: localhost:5001`; writes carry a same-origin
    * `Origin` and, like a page that is up to date, the current context stamp
-   * (unless the headers already hold one).
+   * (unless the headers already hold one). With the access token on
+   * (`config.token`), every request carries it, as a logged-in browser's do,
+   * unless the headers hold a cookie or an Authorization of their own.
    */
   request(path: string, init?: RequestInit & { htmx?: boolean }): Promise<Response>;
   /** POST a form (same-origin, htmx unless `htmx: false`). */
@@ -33,7 +35,8 @@ export interface TestApp {
     form: Record<string, string | string[]>,
     init?: { htmx?: boolean },
   ): Promise<Response>;
-  close(): void;
+  /** Close the app; resolves once a backup under way has stopped (await it before removing files). */
+  close(): Promise<void>;
 }
 
 /** Options for {@linkcode testApp}. */
@@ -55,6 +58,9 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   async function request(path: string, init: RequestInit & { htmx?: boolean } = {}) {
     const headers = new Headers(init.headers);
     if (!headers.has("host")) headers.set("host", "localhost:5001");
+    if (runtime.token && !headers.has("authorization") && !headers.has("cookie")) {
+      headers.set("authorization", `Bearer ${runtime.token}`);
+    }
     const method = (init.method ?? "GET").toUpperCase();
     if (method !== "GET" && method !== "HEAD") {
       if (!headers.has("origin")) headers.set("origin", ORIGIN);

@@ -70,7 +70,11 @@ function watchDialogs(page: Page, dialogs: string[]): void {
 
 /** Options for {@linkcode browserTest}. */
 export interface BrowserTestOptions {
-  /** Config for the server, or a function that prepares it (e.g. starts a fake Ollama). */
+  /**
+   * Config for the server, or a function that prepares it (e.g. starts a fake
+   * Ollama). The access token is on unless it says `token: false`: the
+   * browser logs in through the server's printed URL first, as a person does.
+   */
   config?: Partial<Config> | (() => Promise<Partial<Config>>);
   /** The plugins to load (today's when omitted). */
   plugins?: PluginEntry[];
@@ -92,11 +96,16 @@ export async function startTestServer(
   return { server, dataDir };
 }
 
-/** The headers a same-origin page of `server` sends with a write: its origin and its context. */
+/**
+ * The headers a same-origin page of `server` sends with a write: its origin,
+ * its context, and (when the access token is on) the token a logged-in
+ * browser's cookie carries.
+ */
 export function pageHeaders(server: Server): Record<string, string> {
   return {
     origin: server.url,
     "x-cardflow-context": server.runtime.services().context.stamp(),
+    ...(server.runtime.token ? { authorization: `Bearer ${server.runtime.token}` } : {}),
   };
 }
 
@@ -124,12 +133,17 @@ export function browserTest(
         throw new Error("CI=true but no Chromium: .ci/run should have installed it");
       }
       const config = typeof options.config === "function" ? await options.config() : options.config;
-      const { server, dataDir } = await startTestServer(config, options.plugins);
+      const { server, dataDir } = await startTestServer(
+        { token: true, ...config },
+        options.plugins,
+      );
       // playwright gives each launch a fresh temporary profile of its own.
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
       try {
         const context = await browser.newContext();
         const page = await context.newPage();
+        // Log in as a person does: open the printed URL once; the cookie serves every tab.
+        await page.goto(server.loginUrl);
         // Confirmations are accepted as a person would; any other dialog
         // (an alert from injected script) is recorded for the test to check.
         const dialogs: string[] = [];

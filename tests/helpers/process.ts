@@ -10,6 +10,8 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 /** A running Cardflow process. */
 export interface CardflowProcess {
   url: string;
+  /** The URL it printed to log a browser in (with `token: true`), else `url` + "/". */
+  loginUrl: string;
   child: Deno.ChildProcess;
   /** Everything it printed so far. */
   output(): string;
@@ -24,13 +26,24 @@ export interface SpawnOptions {
   cwd?: string;
   /** The project to run (a copy made by {@linkcode copyProject}); this one by default. */
   root?: string;
+  /**
+   * Keep the access token on, as a plain start does, for tests of the token
+   * itself. Off otherwise (`CARDFLOW_TOKEN=off`), so tests can fetch the URL.
+   */
+  token?: boolean;
+  /** Run under this open-file limit (`ulimit -n`, POSIX shells only). */
+  openFiles?: number;
 }
 
 /** The command that runs Cardflow from source. */
 export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
   const root = options.root ? options.root.replace(/\/?$/, "/") : ROOT;
-  return new Deno.Command(Deno.execPath(), {
+  const limit = options.openFiles
+    ? ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, Deno.execPath()]
+    : [];
+  return new Deno.Command(options.openFiles ? "sh" : Deno.execPath(), {
     args: [
+      ...limit,
       "run",
       `--config=${root}deno.json`,
       "-P=cardflow",
@@ -39,7 +52,7 @@ export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
       "warn",
       ...(options.args ?? []),
     ],
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", ...(options.token ? {} : { CARDFLOW_TOKEN: "off" }), ...options.env },
     cwd: options.cwd ?? root,
     stdout: "piped",
     stderr: "piped",
@@ -57,7 +70,8 @@ export async function spawnCardflow(options: SpawnOptions = {}): Promise<Cardflo
     for await (const chunk of stream) {
       text += decoder.decode(chunk, { stream: true });
       const match = text.match(/running at (http:\/\/\S+?)\/?\n/);
-      if (match) resolve(match[1]!);
+      const login = text.match(/Open (http:\/\/\S+) to log this browser in/);
+      if (match && (!options.token || login)) resolve(match[1]!);
     }
   };
   const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
@@ -67,6 +81,7 @@ export async function spawnCardflow(options: SpawnOptions = {}): Promise<Cardflo
   const url = await ready;
   return {
     url,
+    loginUrl: text.match(/Open (http:\/\/\S+) to log this browser in/)?.[1] ?? `${url}/`,
     child,
     output: () => text,
     async stop(signal: Deno.Signal = "SIGTERM") {
@@ -102,8 +117,13 @@ export async function copyProject(to: string, from = ROOT.replace(/\/$/, "")): P
   }
 }
 
-/** `deno task dev` running in the project copy `dir`, on a free port, answering. */
-export async function startDev(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * `deno task dev` running in the project copy `dir`, on a free port, answering,
+ * with the access token on as in a plain start: open `loginUrl` first.
+ */
+export async function startDev(
+  dir: string,
+): Promise<{ url: string; loginUrl: string; stop(): Promise<void> }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -122,8 +142,10 @@ export async function startDev(dir: string): Promise<{ url: string; stop(): Prom
     ) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const token = (await Deno.readTextFile(`${dir}/data/token`)).trim();
   return {
     url,
+    loginUrl: `${url}/?token=${token}`,
     async stop() {
       supervisor.kill("SIGINT");
       await supervisor.status;

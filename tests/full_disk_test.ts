@@ -1,0 +1,115 @@
+/**
+ * A full disk, for real: a small tmpfs mounted for the test (Linux, as root).
+ * A write answers 507 "the disk is full" and the app keeps serving what it
+ * has; "Back up now" into a full backup folder says so and leaves no file.
+ * Where no tmpfs can be mounted, the tests are listed as skipped and why.
+ */
+import assert from "node:assert/strict";
+import { listBackups } from "@/lib/backup.ts";
+import { testApp } from "./helpers/app.ts";
+
+async function mount(dir: string, size: string): Promise<boolean> {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;
+  try {
+    const out = await new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", `size=${size},mode=0700`, "tmpfs", dir],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+async function unmount(dir: string): Promise<void> {
+  await new Deno.Command("umount", { args: [dir], stdout: "null", stderr: "null" }).output();
+}
+
+const probe = await Deno.makeTempDir({ prefix: "cardflow-tmpfs-probe-" });
+const canMount = await mount(probe, "64k");
+if (canMount) await unmount(probe);
+await Deno.remove(probe);
+const skipped = canMount ? "" : " (skipped: cannot mount a tmpfs here; needs Linux and root)";
+
+/** Fill the file system of `dir` until a write fails, leaving no room at all. */
+function fill(dir: string): void {
+  using file = Deno.openSync(`${dir}/filler`, { create: true, write: true });
+  const block = new Uint8Array(4096);
+  try {
+    for (;;) file.writeSync(block);
+  } catch { /* full */ }
+}
+
+Deno.test({
+  name: `a write on a full disk answers 507 "the disk is full" and reads keep working${skipped}`,
+  ignore: !canMount,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const base = await Deno.makeTempDir({ prefix: "cardflow-full-" });
+    const dataDir = `${base}/disk`;
+    await Deno.mkdir(dataDir);
+    assert.ok(await mount(dataDir, "1m"));
+    const app = testApp({ config: { dataDir, backupDir: `${base}/backups` } });
+    try {
+      assert.equal((await app.post("/tasks", { name: "before the disk filled" })).status, 200);
+      fill(dataDir);
+      const statuses = new Set<number>();
+      let answer = "";
+      // The first writes may still fit in pages SQLite holds; the disk runs out within a few.
+      for (let i = 0; i < 200 && !statuses.has(507); i++) {
+        const res = await app.post("/tasks", { name: `task ${i} ${"x".repeat(190)}` });
+        statuses.add(res.status);
+        answer = await res.text();
+      }
+      assert.ok(statuses.has(507), `statuses seen: ${[...statuses]}`);
+      assert.deepEqual([...statuses].filter((s) => s !== 200 && s !== 507), []);
+      assert.match(answer, /The disk is full, so nothing was saved/);
+      const list = await app.request("/tasks");
+      assert.equal(list.status, 200);
+      assert.match(await list.text(), /before the disk filled/);
+    } finally {
+      await app.close();
+      await unmount(dataDir);
+      await Deno.remove(base, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `"Back up now" into a full backup folder answers 507 saying so, and leaves no file${skipped}`,
+  ignore: !canMount,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dataDir = await Deno.makeTempDir({ prefix: "cardflow-full-backup-" });
+    const backupDir = `${dataDir}-backups`;
+    await Deno.mkdir(backupDir);
+    assert.ok(await mount(backupDir, "64k"));
+    const app = testApp({ config: { dataDir, backupDir } });
+    try {
+      // More records than the 64 KiB disk holds a copy of.
+      for (let i = 0; i < 40; i++) {
+        const res = await app.post("/tasks", { name: `task ${i} ${"y".repeat(190)}` });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+      }
+      const res = await app.post("/backups", {});
+      assert.equal(res.status, 507);
+      assert.match(
+        await res.text(),
+        /Could not back up the development database: the disk is full \(no room left in .*-backups\)/,
+      );
+      assert.deepEqual(listBackups(backupDir).filter((b) => b.reason === "manual"), []);
+      const debris = [...Deno.readDirSync(backupDir)].filter((e) => e.name.startsWith("."));
+      assert.deepEqual(debris, [], "no temp file left");
+    } finally {
+      await app.close();
+      await unmount(backupDir);
+      await Deno.remove(backupDir, { recursive: true });
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
