@@ -11,8 +11,21 @@ import { HTTPException } from "hono/http-exception";
 /** A form's fields: the last value of each name, files as `File`. */
 export type FormFields = Record<string, string | File>;
 
+/** A form's fields with every value of each name (checkboxes sharing a name). */
+export type FormLists = Record<string, (string | File)[]>;
+
 /** Parse the request's form body; throws a 400 (or the 413 of an oversize body). */
 export async function readForm(c: Context): Promise<FormFields> {
+  const out: FormFields = {};
+  for (const [name, values] of Object.entries(await readFormLists(c))) {
+    const last = values.at(-1);
+    if (last !== undefined) out[name] = last;
+  }
+  return out;
+}
+
+/** Parse the request's form body keeping every value of each name; the same checks as {@linkcode readForm}. */
+export async function readFormLists(c: Context): Promise<FormLists> {
   const type = c.req.header("content-type") ?? "";
   if (c.req.method === "GET" || c.req.method === "HEAD") return {};
   if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
@@ -29,16 +42,17 @@ export async function readForm(c: Context): Promise<FormFields> {
       message: "The form could not be read: it is not valid form data.",
     });
   }
-  const out: FormFields = {};
+  const out: FormLists = {};
   for (const [name, value] of Object.entries(fields)) {
-    const last = Array.isArray(value) ? value.at(-1) : value;
-    if (last === undefined) continue;
-    if (typeof last === "string" && last.includes("\uFFFD")) {
-      throw new HTTPException(400, {
-        message: `The field "${name}" holds bytes that are not valid text.`,
-      });
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v === "string" && v.includes("\uFFFD")) {
+        throw new HTTPException(400, {
+          message: `The field "${name}" holds bytes that are not valid text.`,
+        });
+      }
     }
-    out[name] = last;
+    out[name] = values;
   }
   return out;
 }

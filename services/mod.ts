@@ -25,6 +25,7 @@ import { createCrudService, type CrudService } from "./crud/service.ts";
 import type { Environment, ServiceEvents } from "./events.ts";
 import { createProfiles, type Profiles } from "./profiles.ts";
 import { createRoles, type Roles } from "./roles.ts";
+import { createUndo, type Undo } from "./undo.ts";
 import { createFiles } from "./workflows/files.ts";
 import { createRuns, type Runs } from "./workflows/runs.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/service.ts";
@@ -67,6 +68,8 @@ export interface Services {
   crud: CrudRegistry;
   workflows: Workflows;
   conversation: Conversation;
+  /** Changes made on pages, kept to be undone by token. */
+  undo: Undo;
   /** Tell every open page that the context changed and why (they show a notice). */
   announce(reason: ContextChange): void;
   /** Abort `signal`: the database is being switched away or closed. */
@@ -116,6 +119,7 @@ export function createServices(options: ServicesOptions): Services {
       live,
       log: options.log,
       profileId: () => profiles.current().id,
+      knownProfile: (id) => profiles.exists(id),
       changed,
     }, plugin));
   }
@@ -161,6 +165,7 @@ export function createServices(options: ServicesOptions): Services {
       },
     },
     conversation: createConversation(db, options.chatHistory),
+    undo: createUndo(db, { crud: registry, profileId: () => profiles.current().id }),
     announce,
     retire: () => controller.abort(),
   };
