@@ -28,8 +28,18 @@ export default function backups(deps: Deps): Hono {
         <h1>Backups</h1>
         <p class="muted">
           Cardflow copies each database once a day when it starts and keeps {KEEP_DAYS}{" "}
-          days of copies{inMemory ? "" : ` in ${backupDir(deps.config.dataDir)}`}.
+          days of copies{inMemory ? "" : (
+            <>
+              {" "}in the <code>backups</code> folder of its data folder
+            </>
+          )}.
         </p>
+        {!inMemory && (
+          <details class="path">
+            <summary>Show the full path</summary>
+            <code>{backupDir(deps.config.dataDir)}</code>
+          </details>
+        )}
         {notice && <Notice>{notice}</Notice>}
         {inMemory
           ? (
@@ -38,7 +48,7 @@ export default function backups(deps: Deps): Hono {
             </Notice>
           )
           : (
-            <form hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
+            <form class="inline" hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
               <button type="submit">Back up the {deps.databases.current} database now</button>
             </form>
           )}

@@ -11,6 +11,8 @@ import htmxWs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "text" };
 import sortable from "sortablejs/Sortable.min.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
 import appJs from "./app.js" with { type: "text" };
+import listsJs from "./lists.js" with { type: "text" };
+import shellJs from "./shell.js" with { type: "text" };
 import devJs from "./dev.js" with { type: "text" };
 
 /** File name → content, for every file under `/static/`. */
@@ -21,8 +23,10 @@ export const EMBEDDED: Readonly<Record<string, string>> = {
   "sortable.min.js": sortable,
   "app.css": appCss,
   "app.js": appJs,
+  "lists.js": listsJs,
+  "shell.js": shellJs,
   "dev.js": devJs,
 };
 
 /** Files that live in this folder and may be re-read from disk in dev mode. */
-export const LOCAL_FILES = ["app.css", "app.js", "dev.js"];
+export const LOCAL_FILES = ["app.css", "app.js", "lists.js", "shell.js", "dev.js"];

@@ -165,7 +165,13 @@ export function DoneCard(props: {
         <dl class="values">
           {Object.entries(props.values).map(([name, value]) => (
             <>
-              <dt>{name === step.field.name ? fieldLabelOf(step) : name}</dt>
+              <dt
+                class={name === step.field.name && fieldLabelOf(step) === step.label
+                  ? "sr-only"
+                  : undefined}
+              >
+                {name === step.field.name ? fieldLabelOf(step) : name}
+              </dt>
               <dd>{showValue(value)}</dd>
             </>
           ))}
