@@ -165,7 +165,7 @@ export function createServices(options: ServicesOptions): Services {
       },
     },
     conversation: createConversation(db, options.chatHistory),
-    undo: createUndo(db, { crud: registry, profileId: () => profiles.current().id }),
+    undo: createUndo({ crud: registry, profileId: () => profiles.current().id }),
     announce,
     retire: () => controller.abort(),
   };

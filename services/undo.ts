@@ -4,14 +4,14 @@
  * is kept here, under a random token, and the page shows an Undo button
  * that sends back only that token. A browser never sends an operation to
  * run, so an undo can do nothing the person's own change did not make
- * undoable. Kept per database in the `undo` table: at most
- * {@linkcode UNDO_KEEP} of them, each for {@linkcode UNDO_TTL_MS}, each
- * usable once, and only in the profile it was made in.
+ * undoable. Kept in memory with the services of one database (a switch or
+ * a restart forgets them, as it forgets the pages that showed them): at
+ * most {@linkcode UNDO_KEEP}, each for {@linkcode UNDO_TTL_MS}, each usable
+ * once, and only in the profile it was made in. Memory, not a table,
+ * because keeping one must not cost the change it belongs to a second write.
  */
 
-import { type Db, transaction } from "../lib/db.ts";
 import { ConflictError, NotFoundError } from "../lib/errors.ts";
-import { defineTable } from "../lib/table.ts";
 import type { CrudRegistry } from "./crud/registry.ts";
 import type { CrudOperation, CrudOutcome } from "./events.ts";
 
@@ -26,8 +26,12 @@ const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 export interface Undo {
   /** Keep `op`, which undoes the change `message` describes; returns the token for the page. */
   keep(op: CrudOperation, message: string): string;
+  /** Make a change and keep its undo; the outcome carries the token. */
+  track(change: () => CrudOutcome): CrudOutcome & { token?: string };
   /** Run the operation kept under `token` and forget it; what was undone, and how that went. */
   run(token: string): { undone: string; outcome: CrudOutcome };
+  /** How many are kept now. */
+  size(): number;
 }
 
 /** Options for {@linkcode createUndo}. */
@@ -39,57 +43,56 @@ export interface UndoOptions {
   now?: () => number;
 }
 
+interface Kept {
+  created: number;
+  profileId: number | null;
+  message: string;
+  op: CrudOperation;
+}
+
 function token(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
     .replace(/=+$/, "");
 }
 
-/** The undo table over `db`. */
-export function createUndo(db: Db, options: UndoOptions): Undo {
+/** The undo keeper of one database's services. */
+export function createUndo(options: UndoOptions): Undo {
   const now = options.now ?? Date.now;
-  const table = defineTable(db, "undo", {
-    token: "text",
-    created: "int",
-    profile_id: "int?",
-    message: "text",
-    op: "json",
-  }, { pk: "token", indexes: [["created"]] });
-  const prune = db.prepare(
-    "DELETE FROM undo WHERE created < ? OR token NOT IN " +
-      "(SELECT token FROM undo ORDER BY created DESC LIMIT ?)",
-  );
+  // Insertion order is age order: the first entries are the oldest.
+  const kept = new Map<string, Kept>();
   const gone = () => new NotFoundError("undo", undefined, "That change can no longer be undone.");
 
+  function keep(op: CrudOperation, message: string): string {
+    const key = token();
+    kept.set(key, { created: now(), profileId: options.profileId(), message, op });
+    for (const [old, entry] of kept) {
+      if (kept.size <= UNDO_KEEP && entry.created >= now() - UNDO_TTL_MS) break;
+      kept.delete(old);
+    }
+    return key;
+  }
+
   return {
-    keep(op, message) {
-      const key = token();
-      transaction(db, () => {
-        table.insert({
-          token: key,
-          created: now(),
-          profile_id: options.profileId(),
-          message,
-          op,
-        });
-        prune.run(now() - UNDO_TTL_MS, UNDO_KEEP);
-      });
-      return key;
+    keep,
+    track(change) {
+      const outcome = change();
+      return outcome.undo ? { ...outcome, token: keep(outcome.undo, outcome.message) } : outcome;
     },
     run(key) {
       if (!TOKEN.test(key)) throw gone();
-      return transaction(db, () => {
-        const row = table.find(key);
-        if (!row || row.created < now() - UNDO_TTL_MS) throw gone();
-        if (row.profile_id !== options.profileId()) {
-          throw new ConflictError(
-            "That change was made in another profile: switch back to it to undo it.",
-          );
-        }
-        table.delete(key);
-        const outcome = options.crud().execute(row.op as CrudOperation, "ui");
-        return { undone: row.message, outcome };
-      });
+      const entry = kept.get(key);
+      if (!entry || entry.created < now() - UNDO_TTL_MS) throw gone();
+      if (entry.profileId !== options.profileId()) {
+        throw new ConflictError(
+          "That change was made in another profile: switch back to it to undo it.",
+        );
+      }
+      // Forgotten first: an undo that fails (the record changed since) is not offered twice.
+      kept.delete(key);
+      const outcome = options.crud().execute(entry.op, "ui");
+      return { undone: entry.message, outcome };
     },
+    size: () => kept.size,
   };
 }

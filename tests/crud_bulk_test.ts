@@ -1,7 +1,7 @@
 /**
  * Changes to many records at once (toggle, delete, move to another profile,
  * all matching a search) and Undo from the page: each change one
- * transaction and one undo, kept server-side under a token the page sends
+ * transaction and one undo, kept on the server under a token the page sends
  * back — never an operation from the browser.
  */
 import assert from "node:assert/strict";
@@ -137,7 +137,7 @@ Deno.test("an undo token works once, only as a token, only in its profile, and n
   const app = testApp();
   try {
     const services = app.runtime.services();
-    const undo = createUndo(app.runtime.db(), {
+    const undo = createUndo({
       crud: () => services.crud,
       profileId: () => services.profiles.current().id,
       now: () => now,
@@ -177,8 +177,7 @@ Deno.test("the undo table stays bounded", async () => {
   const app = testApp();
   try {
     for (let i = 0; i < UNDO_KEEP + 25; i++) await app.post("/tasks", { name: `t${i}` });
-    const n = (app.runtime.db().prepare("SELECT COUNT(*) AS n FROM undo").get() as { n: number }).n;
-    assert.equal(n, UNDO_KEEP);
+    assert.equal(app.runtime.services().undo.size(), UNDO_KEEP);
   } finally {
     app.close();
   }

@@ -21,7 +21,7 @@ export function importRoutes(
   app: Hono,
   deps: Deps,
   plugin: LoadedPlugin<CrudDefinition>,
-  notice: (outcome: CrudOutcome) => Child,
+  notice: (outcome: CrudOutcome & { token?: string }) => Child,
 ): void {
   const { definition, slug } = plugin;
   const service = deps.services.crud.get(slug);
@@ -73,7 +73,7 @@ export function importRoutes(
       if (result.problems.length > 0) {
         return html(c, <ImportReport definition={definition} result={result} refused />, 422);
       }
-      const outcome = service.insertMany(result.rows, "ui");
+      const outcome = deps.services.undo.track(() => service.insertMany(result.rows, "ui"));
       return html(
         c,
         <>

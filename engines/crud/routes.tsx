@@ -84,12 +84,15 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
   const paramsOf = (c: Context) => new URL(c.req.url).searchParams;
   const shownOf = (value: unknown) => Number(typeof value === "string" ? value : "") || PAGE;
 
+  /** Make a change through the service, its undo kept in the same transaction. */
+  const tracked = (change: () => CrudOutcome) => services.undo.track(change);
   /** What a change did, with its Undo when it has one. */
-  const notice = (outcome: CrudOutcome) => (
+  const notice = (outcome: CrudOutcome & { token?: string }) => (
     <UndoNotice
       slug={slug}
       message={outcome.message}
-      token={outcome.undo ? services.undo.keep(outcome.undo, outcome.message) : undefined}
+      token={outcome.token ??
+        (outcome.undo ? services.undo.keep(outcome.undo, outcome.message) : undefined)}
     />
   );
   const noticePartial = (outcome: CrudOutcome) => (
@@ -152,7 +155,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       const fromHtmx = c.req.header("hx-request") === "true";
       let outcome: CrudOutcome;
       try {
-        outcome = service.insert(values, "ui");
+        outcome = tracked(() => service.insert(values, "ui"));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         const form = <AddForm ctx={base} values={values} error={error.message} />;
@@ -176,7 +179,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       const order = String(form.order ?? "").split(",").filter(Boolean).map((s) =>
         /^\d+$/.test(s) ? Number(s) : NaN
       );
-      const outcome = service.sort(order, "ui");
+      const outcome = tracked(() => service.sort(order, "ui"));
       return html(c, <>{results(viewOf(new URLSearchParams()))}{noticePartial(outcome)}</>);
     })
     .post("/reorder", async (c) => {
@@ -184,7 +187,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       const order = String(form.order ?? "").split(",").filter(Boolean).map((s) =>
         /^\d+$/.test(s) ? Number(s) : NaN
       );
-      return html(c, notice(service.reorder(order, "ui")));
+      return html(c, notice(tracked(() => service.reorder(order, "ui"))));
     })
     .post("/bulk", async (c) => {
       const form = await readFormLists(c);
@@ -198,22 +201,14 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
         : (form.ids ?? []).map((v) => typeof v === "string" && /^\d{1,15}$/.test(v) ? Number(v) : 0)
           .filter((n) => n > 0);
       const change = first("change");
-      const outcome = change === "on" || change === "off"
-        ? service.bulk({ kind: "set", value: change === "on" }, ids, "ui")
-        : change === "delete"
-        ? service.bulk({ kind: "delete" }, ids, "ui")
-        : change === "transfer"
-        ? service.bulk({ kind: "transfer", profile: Number(first("profile")) }, ids, "ui")
-        : (() => {
-          throw new ValidationError(slug, "change", `"${change}" is not a change to many records.`);
-        })();
+      const outcome = tracked(() => bulk(change, ids, first("profile")));
       return html(c, notice(outcome));
     })
     .post("/undo/:token", (c) => {
       const { undone } = services.undo.run(c.req.param("token"));
       return html(c, <UndoNotice slug={slug} message={`Undone: ${undone}`} />);
     })
-    .post("/restore", (c) => html(c, notice(service.restoreDefaults("ui"))))
+    .post("/restore", (c) => html(c, notice(tracked(() => service.restoreDefaults("ui")))))
     .get("/:id", (c) => html(c, row(service.get(idOf(c)))))
     .get("/:id/edit", (c) => html(c, <EditRow ctx={base} record={service.get(idOf(c))} />))
     .post("/:id", async (c) => {
@@ -221,7 +216,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       const record = service.get(id);
       const values = formValues(definition, await readForm(c), editNames);
       try {
-        const outcome = service.update(id, values, "ui");
+        const outcome = tracked(() => service.update(id, values, "ui"));
         return html(c, <>{row(outcome.record!)}{noticePartial(outcome)}</>);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -233,7 +228,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       }
     })
     .post("/:id/toggle", (c) => {
-      const outcome = service.toggle(idOf(c), "ui");
+      const outcome = tracked(() => service.toggle(idOf(c), "ui"));
       return html(c, <>{row(outcome.record!)}{noticePartial(outcome)}</>);
     })
     .post("/:id/move", async (c) => {
@@ -242,7 +237,9 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
         Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
       );
       const by = c.req.query("by") === "-1" ? -1 : 1;
-      const outcome = service.move(idOf(c), by, "ui", parseQuery(definition, params));
+      const outcome = tracked(() =>
+        service.move(idOf(c), by, "ui", parseQuery(definition, params))
+      );
       return html(
         c,
         <>
@@ -252,9 +249,24 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
       );
     })
     .delete("/:id", (c) => {
-      const outcome = service.delete(idOf(c), "ui");
+      const outcome = tracked(() => service.delete(idOf(c), "ui"));
       return html(c, noticePartial(outcome));
     });
+
+  /** The change `change` (a button's value) to the records `ids`. */
+  function bulk(change: string, ids: number[], profile: string): CrudOutcome {
+    switch (change) {
+      case "on":
+      case "off":
+        return service.bulk({ kind: "set", value: change === "on" }, ids, "ui");
+      case "delete":
+        return service.bulk({ kind: "delete" }, ids, "ui");
+      case "transfer":
+        return service.bulk({ kind: "transfer", profile: Number(profile) }, ids, "ui");
+      default:
+        throw new ValidationError(slug, "change", `"${change}" is not a change to many records.`);
+    }
+  }
 
   function exportAs(c: Context, format: "csv" | "json") {
     const view = parseQuery(definition, paramsOf(c));
