@@ -60,13 +60,27 @@
     const ctx = event.detail.ctx || {};
     const source = ctx.sourceElement;
     const target = ctx.target;
-    const opening = /\/run\//.test(ctx.request?.action || "") && target?.id === "main";
-    if (inRun(source) || (target && target.id === "run") || opening) pending = true;
+    const method = (ctx.request?.method || "GET").toUpperCase();
+    // A submit, revert or finalize in the run; the progress stream and the placeholders' own
+    // loads are not the person moving on.
+    if ((method !== "GET" && inRun(source)) || target?.id === "run") pending = true;
+  });
+  // A run opened from its landing card or a link: its current step is where the person goes.
+  document.addEventListener("htmx:after:swap", (event) => {
+    const target = event.detail.ctx && event.detail.ctx.target;
+    if (target instanceof Element && target.id === "main" && target.querySelector("#run")) {
+      pending = true;
+    }
   });
 
   function settle() {
     const run = document.getElementById("run");
-    if (!pending || !run || run.querySelector(".placeholder")) return;
+    // Not yet: the chain is still loading, or the person already sent the next step.
+    if (
+      !pending || !run || run.querySelector(".placeholder, form.htmx-request, .htmx-request > form")
+    ) {
+      return;
+    }
     pending = false;
     const form = run.querySelector(".step.form form");
     const job = run.querySelector(".step.job");
@@ -75,7 +89,7 @@
     const done = [...run.querySelectorAll(".step.done")].pop();
     const focusable = form
       ? form.querySelector("input:not([type=hidden]), textarea, select, button")
-      : (job || finish)?.querySelector("button, a, input");
+      : (job || finish)?.querySelector("button, a[href], input:not([type=hidden])");
     // The newest card and the next step both in view when they fit; the next step at least.
     (done || card)?.scrollIntoView({ block: "nearest" });
     card?.scrollIntoView({ block: "nearest" });

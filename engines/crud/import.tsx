@@ -30,7 +30,7 @@ export function ImportPage(
         <code>{fields}</code>. An export of {definition.title}{" "}
         is such a file. Every record is checked first: nothing is imported unless all of them are
         valid, and one Undo takes the whole import back.
-        {props.profile && <>Records go to the profile {props.profile}.</>}
+        {props.profile && <>{" "}Records go to the profile {props.profile}.</>}
       </p>
       <form
         id={`${slug}-import-form`}
