@@ -9,10 +9,11 @@
  */
 
 import { type Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
 import { ValidationError } from "../../lib/errors.ts";
 import { type FormFields, readForm, readFormLists } from "../../lib/form.ts";
 import type { CrudDefinition } from "../../pipeline/crud/define.ts";
-import { parseQuery, queryString } from "../../pipeline/crud/query.ts";
+import { EVERYTHING, parseQuery, queryString } from "../../pipeline/crud/query.ts";
 import { toCsv, toJson } from "../../pipeline/crud/transfer.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { CrudService } from "../../services/crud/service.ts";
@@ -63,7 +64,7 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
   const editNames = definition.fields.filter((f) => f.name !== definition.toggle).map((f) =>
     f.name
   );
-  const rowCtx = () => viewContext(base, parseQuery(definition, new URLSearchParams()));
+  const rowCtx = () => viewContext(base, EVERYTHING);
 
   /** The view of `params` (a query string's), drawing at least a page and at most `shown` rows. */
   function viewOf(params: URLSearchParams, shown = PAGE): View {
@@ -101,14 +102,14 @@ export function mountCrud(deps: Deps, plugin: LoadedPlugin<CrudDefinition>): Hon
   const row = (record: Record<string, unknown>) => (
     <Row ctx={rowCtx()} record={record} extra={extra?.(record)} />
   );
-  const card = (c: Context, options: { form?: unknown; status?: 200 | 422 } = {}) =>
+  const card = (c: Context, options: { form?: Child; status?: 200 | 422 } = {}) =>
     render(
       c,
       deps,
       <AppCard
         ctx={base}
         view={viewOf(paramsOf(c))}
-        form={options.form as never}
+        form={options.form}
         extra={extra}
       />,
       { title: definition.title, status: options.status },

@@ -27,17 +27,15 @@ import type {
   ServiceEvents,
   Source,
 } from "../events.ts";
+import { createMany } from "./many.ts";
 import { createOps, type Record_, type Step } from "./ops.ts";
 import { evolveTable, schemaOf } from "./schema.ts";
 import { ensureSearchIndex, orderOf, type Where, whereOf } from "./search.ts";
 
 export type { Record_ } from "./ops.ts";
 
-/** A change to many records at once. */
-export type BulkChange =
-  | { kind: "set"; value: boolean }
-  | { kind: "delete" }
-  | { kind: "transfer"; profile: number };
+export type { BulkChange } from "./many.ts";
+import type { BulkChange } from "./many.ts";
 
 /** One page of what a query finds. */
 export interface Found {
@@ -280,7 +278,7 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
     return whereOf(tableName, definition, query, scope());
   }
 
-  const plural = (n: number) => `${n.toLocaleString("en")} record${n === 1 ? "" : "s"}`;
+  const many = createMany({ slug, definition, perform, get, list });
 
   const service: CrudService = {
     plugin,
@@ -340,80 +338,7 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
       const other = Number(neighbour.id);
       return one({ action: "reorder", order: up ? [id, other] : [other, id] }, source);
     },
-    bulk(change, ids, source) {
-      const unique = [...new Set(ids)];
-      if (unique.length === 0) {
-        throw new ValidationError(slug, "ids", `${definition.title}: select some records first.`);
-      }
-      if (change.kind === "delete") {
-        return perform(unique.map((id) => ({ app: slug, action: "delete", id })), source, {
-          batch: true,
-          message: `${definition.title}: deleted ${plural(unique.length)}.`,
-        });
-      }
-      if (change.kind === "transfer") {
-        return perform(
-          [{ app: slug, action: "transfer", ids: unique, profile: change.profile }],
-          source,
-          { batch: true },
-        );
-      }
-      const field = definition.toggle;
-      if (!field) {
-        throw new ValidationError(slug, undefined, `${definition.title} has nothing to toggle.`);
-      }
-      const records = unique.map(get);
-      const changing = records.filter((r) => r[field] !== change.value);
-      const label = fields.get(field)!.label ?? field;
-      if (changing.length === 0) {
-        return {
-          message: `${definition.title}: all ${plural(unique.length)} were already ${
-            change.value ? "" : "not "
-          }${label}.`,
-        };
-      }
-      return perform(
-        changing.map((r) => ({
-          app: slug,
-          action: "update",
-          id: r.id as number,
-          values: { [field]: change.value },
-        })),
-        source,
-        {
-          batch: true,
-          message: `${definition.title}: marked ${plural(changing.length)} as ${
-            change.value ? "" : "not "
-          }${label}.`,
-        },
-      );
-    },
-    insertMany(rows, source) {
-      if (rows.length === 0) {
-        throw new ValidationError(slug, undefined, `${definition.title}: nothing to import.`);
-      }
-      return perform(rows.map((values) => ({ app: slug, action: "insert", values })), source, {
-        batch: true,
-        message: `${definition.title}: imported ${plural(rows.length)}.`,
-      });
-    },
-    restoreDefaults(source) {
-      if (!definition.restorable || !definition.seed) {
-        throw new ValidationError(slug, undefined, `${definition.title} has no defaults.`);
-      }
-      const operations: CrudOperation[] = [
-        ...list().map((r): CrudOperation => ({ app: slug, action: "delete", id: r.id as number })),
-        ...definition.seed.map((values): CrudOperation => ({
-          app: slug,
-          action: "insert",
-          values,
-        })),
-      ];
-      return perform(operations, source, {
-        batch: true,
-        message: `${definition.title}: restored the ${definition.seed.length} default records.`,
-      });
-    },
+    ...many,
     execute(operation, source) {
       if (operation.action === "list") {
         const records = list();
