@@ -65,6 +65,14 @@
     // loads are not the person moving on.
     if ((method !== "GET" && inRun(source)) || target?.id === "run") pending = true;
   });
+  // While the chain reloads, the page keeps its height, so it does not jump to the top and back.
+  document.addEventListener("htmx:before:swap", (event) => {
+    const target = event.detail.ctx && event.detail.ctx.target;
+    const main = document.getElementById("main");
+    if (target instanceof Element && target.id === "run" && main) {
+      main.style.minHeight = `${main.offsetHeight}px`;
+    }
+  });
   // A run opened from its landing card or a link: its current step is where the person goes.
   document.addEventListener("htmx:after:swap", (event) => {
     const target = event.detail.ctx && event.detail.ctx.target;
@@ -76,11 +84,9 @@
   function settle() {
     const run = document.getElementById("run");
     // Not yet: the chain is still loading, or the person already sent the next step.
-    if (
-      !pending || !run || run.querySelector(".placeholder, form.htmx-request, .htmx-request > form")
-    ) {
-      return;
-    }
+    if (!run || run.querySelector(".placeholder, form.htmx-request, .htmx-request > form")) return;
+    document.getElementById("main")?.style.removeProperty("min-height");
+    if (!pending) return;
     pending = false;
     const form = run.querySelector(".step.form form");
     const job = run.querySelector(".step.job");

@@ -50,9 +50,9 @@ browserTest(
       }
       await page.locator(`#step-${id}.done`).waitFor();
     }
+    await focusedInView(page, "#field-summary");
     // The newest card is a step further down the page than the window shows from the top.
     assert.ok(await page.evaluate(() => (globalThis as any).scrollY > 0), "the page followed");
-    await focusedInView(page, "#field-summary");
 
     await page.goto(url + "/hello");
     await page.locator('input[name="key"]').press("Enter");
