@@ -9,6 +9,7 @@
 import type { Child } from "hono/jsx";
 import {
   type CrudDefinition,
+  defaultOf,
   fieldLabel as label,
   inAddForm,
   titleField,
@@ -29,6 +30,19 @@ export interface RowContext {
 /** Whether the app offers changes to many records at once (not the app holding profiles). */
 export function offersBulk(definition: CrudDefinition): boolean {
   return definition.holds !== "profiles";
+}
+
+/**
+ * How a row's toggle shows: the unusual state stands out. A toggle that is
+ * off by default (done) marks the row "on" when ticked (struck through); one
+ * that is on by default (active) marks it "off" when unticked (dimmed).
+ */
+function toggleState(definition: CrudDefinition, record: Record_): string {
+  const field = definition.fields.find((f) => f.name === definition.toggle);
+  if (!field) return "";
+  const usual = defaultOf(field) === true;
+  if (record[field.name] === true) return usual ? "" : "on";
+  return usual ? "off" : "";
 }
 
 /** The add form at the top of the list. */
@@ -90,7 +104,7 @@ export function Row(props: { ctx: RowContext; record: Record_; extra?: Child }) 
     </button>
   );
   return (
-    <li id={key} class={`row ${toggle && r[toggle] ? "on" : ""}`} data-id={String(id)}>
+    <li id={key} class={`row ${toggleState(definition, r)}`} data-id={String(id)}>
       {bulk && (
         <input
           type="checkbox"
