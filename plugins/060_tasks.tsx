@@ -20,7 +20,7 @@ export default defineCrud({
       type: "select",
       options: ["low", "normal", "high"],
       default: "normal",
-      description: "how urgent it is",
+      description: "how urgent it is: low, normal or high",
     },
     { name: "due", type: "date", description: "the day it is due, YYYY-MM-DD" },
     { name: "tags", type: "tags", description: "short labels, e.g. home, work" },
