@@ -282,7 +282,7 @@ export function ChatPanel() {
       <div class="chat-head">
         <h2 class="chat-title">Assistant</h2>
         <details class="chat-menu">
-          <summary aria-label="Conversation menu">More</summary>
+          <summary title="The conversation: see it whole, export it, clear it">More</summary>
           <ul class="menu-popup">
             <li>
               <a href="/chat" hx-get="/chat" hx-target="#main" hx-push-url="true">

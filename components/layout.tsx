@@ -19,6 +19,8 @@ export interface MenuItem {
 /** The menu items of one role. */
 export interface MenuGroup {
   role: string;
+  /** The role's colour, a name from the Roles app's palette (shown as a mark beside it). */
+  colour?: string;
   items: MenuItem[];
 }
 
@@ -56,6 +58,8 @@ export interface ShellProps {
     table: string;
     tableCss: string;
     mermaid: string;
+    lists: string;
+    shell: string;
   };
   bootId: string;
   /** The dev-mode script's URL, only under `deno task dev`. */
@@ -77,7 +81,14 @@ export function AppMenu(props: { menu: MenuGroup[]; path: string }) {
     >
       {props.menu.map((group) => (
         <details class="menu-group" open>
-          <summary>{group.role}</summary>
+          <summary>
+            <span
+              class={`role-mark role-${group.colour ?? "grey"}`}
+              aria-hidden="true"
+            >
+            </span>
+            {group.role}
+          </summary>
           <ul>
             {group.items.map((item) => (
               <li>
@@ -174,6 +185,7 @@ export function AppSearch(props: { apps: MenuGroup[] }) {
             <li>
               <a
                 href={item.href}
+                data-title={item.title.toLowerCase()}
                 data-search={`${item.title} ${item.description} ${g.role}`.toLowerCase()}
               >
                 {item.title} <span class="muted">{g.role}</span>
@@ -216,6 +228,8 @@ export function Layout(props: ShellProps) {
             data-mermaid={props.assets.mermaid}
           >
           </script>
+          <script src={props.assets.lists} defer></script>
+          <script src={props.assets.shell} defer></script>
           {props.devScript && <script src={props.devScript} defer></script>}
         </head>
         <body
@@ -225,6 +239,15 @@ export function Layout(props: ShellProps) {
         >
           <a class="skip" href="#main">Skip to content</a>
           <header class="topbar">
+            <button
+              type="button"
+              id="menu-toggle"
+              class="secondary drawer-toggle"
+              aria-controls="app-menu"
+              aria-expanded="false"
+            >
+              Menu
+            </button>
             <a class="brand" href="/" hx-get="/" hx-target="#main" hx-push-url="true">
               Cardflow
             </a>
@@ -234,6 +257,15 @@ export function Layout(props: ShellProps) {
             </nav>
             <ProfileMenu profiles={props.profiles} current={props.currentProfile} />
             <EnvironmentSwitch environment={props.environment} />
+            <button
+              type="button"
+              id="chat-toggle"
+              class="secondary drawer-toggle"
+              aria-controls="chat"
+              aria-expanded="false"
+            >
+              Chat
+            </button>
           </header>
           <div class="shell">
             <AppMenu menu={props.menu} path={props.path} />
@@ -241,20 +273,27 @@ export function Layout(props: ShellProps) {
               {props.children}
             </main>
             <aside id="chat" aria-label="Chat">
+              <button type="button" class="secondary drawer-close" data-close="chat-toggle">
+                Close the chat
+              </button>
               {props.chat ?? <p class="muted">The chat panel is not connected.</p>}
+              {/* In the panel's flow, below the conversation: it never covers any text. */}
+              <div class="poke-row">
+                <button
+                  id="poke"
+                  type="button"
+                  class="secondary"
+                  title="Ask the assistant for a nudge about this page"
+                  hx-post="/chat/poke"
+                  hx-vals="js:{where: location.pathname + ' (' + document.title + ')'}"
+                  hx-swap="none"
+                >
+                  Poke
+                </button>
+              </div>
             </aside>
           </div>
           <div id="flash" role="status" aria-live="polite"></div>
-          <button
-            id="poke"
-            type="button"
-            title="Ask the assistant for a nudge about this page"
-            hx-post="/chat/poke"
-            hx-vals="js:{where: location.pathname + ' (' + document.title + ')'}"
-            hx-swap="none"
-          >
-            Poke
-          </button>
           <AppSearch apps={props.allApps} />
         </body>
       </html>

@@ -12,6 +12,9 @@ import { HTTPException } from "hono/http-exception";
 /** A form's fields: the last value of each name, files as `File`. */
 export type FormFields = Record<string, string | File>;
 
+/** A form's fields with every value of each name (checkboxes sharing a name). */
+export type FormLists = Record<string, (string | File)[]>;
+
 /** Parse the request's form body; throws a 400 (or the 413 of an oversize body). */
 export async function readForm(c: Context): Promise<FormFields> {
   // No prototype: a field named "toString" or "__proto__" is a field like any other.
@@ -27,7 +30,7 @@ export async function readForm(c: Context): Promise<FormFields> {
  * Every value of every field, in order: the choices of a group of
  * checkboxes, the files of a multiple file input. Same checks as {@linkcode readForm}.
  */
-export async function readFormLists(c: Context): Promise<Record<string, (string | File)[]>> {
+export async function readFormLists(c: Context): Promise<FormLists> {
   const type = c.req.header("content-type") ?? "";
   // No type, no form (as Hono's parseBody reads it): the route sees no fields.
   if (c.req.method === "GET" || c.req.method === "HEAD" || !type) return {};
@@ -48,7 +51,7 @@ export async function readFormLists(c: Context): Promise<Record<string, (string 
       message: "The form could not be read: it is not valid form data.",
     });
   }
-  const out: Record<string, (string | File)[]> = Object.create(null);
+  const out: FormLists = Object.create(null);
   let replaced = 0;
   for (const [name, value] of fields) {
     replaced += count(name);

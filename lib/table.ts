@@ -72,6 +72,8 @@ export interface Table<S extends Schema> {
   find(key: Key): Row<S> | undefined;
   list(options?: ListOptions<S>): Row<S>[];
   count(where?: Partial<Row<S>>): number;
+  /** A typed row from a raw one that a caller's own `SELECT *` returned. */
+  decode(raw: Record<string, unknown>): Row<S>;
 }
 
 /** Declare `name` with `schema`: created if missing, grown when columns are added. */
@@ -210,6 +212,7 @@ export function defineTable<S extends Schema>(
     find,
     get,
     list,
+    decode: (raw) => decode(raw)!,
     insert(values) {
       const { names, params } = encodeAll(values);
       const sql = `INSERT INTO ${quoted} (${names.map((n) => `"${n}"`).join(", ")}) VALUES (${

@@ -6,7 +6,8 @@
  * paragraph for the LLM.
  */
 
-import { checkCrud, type CrudDefinition } from "./crud/define.ts";
+import { checkCrud } from "./crud/check.ts";
+import type { CrudDefinition } from "./crud/define.ts";
 import { checkPage, type PageDefinition } from "./page.ts";
 import { checkWorkflow, type WorkflowDefinition } from "./workflow/define.ts";
 

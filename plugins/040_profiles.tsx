@@ -16,7 +16,8 @@ export default defineCrud({
   fields: [
     { name: "name", type: "text", maxLength: 80 },
     { name: "real_name", label: "real name", type: "text", required: false, maxLength: 120 },
-    { name: "address", type: "text", required: false, maxLength: 200, inForm: false },
+    { name: "address", type: "textarea", maxLength: 200 },
+    { name: "website", type: "url" },
     { name: "code", type: "text", required: false, maxLength: 40, inForm: false },
     { name: "active", type: "bool", default: true },
   ],

@@ -9,19 +9,28 @@ import { defineCrud } from "@/pipeline/mod.ts";
 export default defineCrud({
   name: "roles",
   title: "Roles",
-  description: "Groups of apps in the menu: switch a role off to hide its apps.",
+  description:
+    "Groups of apps in the menu: switch a role off to hide its apps, drag to order them, pick a colour.",
   roles: ["Core"],
   assistant: false,
   holds: "roles",
   fields: [
     { name: "name", type: "text", maxLength: 40 },
     { name: "active", type: "bool", default: true },
+    {
+      name: "colour",
+      type: "select",
+      options: ["blue", "green", "amber", "red", "purple", "teal", "pink", "grey"],
+      default: "blue",
+    },
   ],
   toggle: "active",
   sort: true,
   seed: [
-    { name: "Core", active: true },
-    { name: "Tutorial", active: true },
-    { name: "Developer", active: true },
+    { name: "Core", active: true, colour: "blue" },
+    { name: "Tutorial", active: true, colour: "green" },
+    { name: "Developer", active: true, colour: "purple" },
   ],
+  // "Restore defaults" puts these three back, in this order, with these colours (one undo).
+  restorable: true,
 });

@@ -80,16 +80,17 @@ export default function backups(deps: Deps): Hono {
           Cardflow copies the database each time it starts, checks every copy before keeping it, and
           keeps the newest ten and the newest of each of the last fourteen days with a copy
           {dir
-            ? (
-              <>
-                {" in "}
-                <code>{dir}</code>
-              </>
-            )
+            ? (inside ? " in the backups folder of the data folder" : " in its backup folder")
             : ""}.
           {inside &&
             " That folder is inside the data folder, so losing one loses both: start Cardflow with --backup-dir on another disk to keep them apart."}
         </p>
+        {dir && (
+          <details class="path">
+            <summary>Show the full path</summary>
+            <code>{dir}</code>
+          </details>
+        )}
         {restored && (
           <Notice>
             Restored <code>{restored.from}</code> into the {restored.environment} database at{" "}
@@ -122,7 +123,7 @@ export default function backups(deps: Deps): Hono {
         )}
         {dir
           ? (
-            <form hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
+            <form class="inline" hx-post="/backups" hx-target="#backups" hx-swap="outerHTML">
               <button type="submit">Back up the {env} database now</button>
             </form>
           )

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Deps } from "@/web/deps.ts";
 import type { Environment } from "@/services/events.ts";
+import { readForm } from "@/lib/form.ts";
 
 const NAMES: Environment[] = ["development", "production"];
 
@@ -16,7 +17,7 @@ const NAMES: Environment[] = ["development", "production"];
 export default function environment(deps: Deps): Hono {
   return new Hono()
     .post("/", async (c) => {
-      const form = await c.req.parseBody();
+      const form = await readForm(c); // a body that is not a form is a 400, never a 500
       const to = String(form.to ?? "");
       if (!NAMES.includes(to as Environment)) {
         throw new HTTPException(422, {

@@ -10,7 +10,8 @@
  * `bench/results/latest.json`.
  *
  * Scenarios: home page; a workflow run page and a completed step with 10
- * steps done; sequential step submits; task insert and toggle; start-up to
+ * steps done; sequential step submits; task insert and toggle; with 10,000
+ * tasks, the list page, search as you type and a bulk toggle of 1,000; start-up to
  * the first 200; resident memory after start and with 100,000 runs and
  * 10,000 tasks in the database (and the page and submit figures again
  * there); LLM token relay from the fake Ollama to a WebSocket client; and
@@ -202,11 +203,93 @@ function populate(dataDir: string, runs: number, tasks: number): void {
   );
   for (let i = 0; i < runs; i++) run.run(`bulk-${i}`, state, now, now);
   const task = db.prepare(
-    "INSERT INTO tasks (name, done, position, profile_id) VALUES (?, 0, ?, 1)",
+    "INSERT INTO tasks (name, done, priority, tags, position, profile_id) VALUES (?, 0, ?, ?, ?, 1)",
   );
-  for (let i = 0; i < tasks; i++) task.run(`task ${i}`, i + 1000);
+  for (let i = 0; i < tasks; i++) {
+    const word = (n: number) => WORDS[(i * n + 7) % WORDS.length]!;
+    task.run(
+      `task ${i} ${word(3)} ${word(7)} ${word(11)}`,
+      ["low", "normal", "high"][i % 3]!,
+      JSON.stringify([word(5), word(13)]),
+      i + 1000,
+    );
+  }
   db.exec("COMMIT");
   db.close();
+}
+
+/** Words the benchmark's 10,000 tasks are made of, so searches match realistic numbers of rows. */
+const WORDS = (
+  "buy milk call ada write report walk dog read book plan trip fix bike pay rent email bob " +
+  "review draft water plants clean kitchen book flight renew passport order parts sketch engine " +
+  "test build ship release backup photos sort mail cook dinner meet team"
+).split(" ");
+
+/** Sequential GETs of `paths` (as htmx sends them), round-robin, timing each. */
+async function sequential(
+  url: string,
+  paths: string[],
+  count: number,
+  init: (i: number) => RequestInit = () => ({ headers: { "hx-request": "true" } }),
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url + paths[i % paths.length]!, init(i));
+    await res.arrayBuffer();
+    latencies.push(performance.now() - t0);
+    if (res.status !== 200) errors++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!;
+  return {
+    rps: count / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: count,
+    errors,
+    tool: "deno",
+  };
+}
+
+/** The list figures with 10,000 tasks: the page, search as you type, a bulk toggle of 1,000. */
+async function listFigures(url: string): Promise<void> {
+  add("tasks list page, 10k tasks (first 100 drawn)", await measure(url + "/tasks", { seconds }));
+  // What a person types, one keystroke at a time (each a request, as the debounce lets through).
+  const typed = ["r", "re", "rep", "repo", "report", "report 7", "dog", "kitchen b", "task 123"];
+  add(
+    "search as you type, 10k tasks, sequential",
+    await sequential(url, typed.map((q) => `/tasks/list?q=${encodeURIComponent(q)}`), 450),
+  );
+  add(
+    "search + filter + order, 10k tasks, sequential",
+    await sequential(
+      url,
+      ["/tasks/list?q=book&priority=high&sort=-name", "/tasks/list?done=no&sort=name"],
+      200,
+    ),
+  );
+  const db = new DatabaseSync(`${dataDir}/cardflow-dev.db`);
+  const ids = (db.prepare("SELECT id FROM tasks ORDER BY position LIMIT 1000").all() as {
+    id: number;
+  }[]).map((r) => String(r.id));
+  db.close();
+  const body = (i: number) => {
+    const form = new URLSearchParams({ change: i % 2 ? "off" : "on", query: "" });
+    for (const id of ids) form.append("ids", id);
+    return form;
+  };
+  add(
+    "bulk toggle of 1,000 tasks (10k in the table), sequential",
+    await sequential(url, ["/tasks/bulk"], 30, (i) => ({
+      method: "POST",
+      headers: form(url),
+      body: body(i),
+    })),
+  );
 }
 
 const rows: { name: string; result: LoadResult }[] = [];
@@ -296,6 +379,7 @@ await learnContext(app.url);
 extra["start-up with 100,000 runs and 10,000 tasks (ms)"] = app.startupMs;
 extra["resident memory with 100,000 runs (MB)"] = rssMb(app.child.pid);
 await pageFigures(" (100k runs, 10k tasks)");
+await listFigures(app.url);
 await stop(app.child);
 await Deno.remove(dataDir, { recursive: true });
 

@@ -41,8 +41,21 @@ export interface PipelineEvent {
   source?: Source;
 }
 
-/** The operations a CRUD app offers, to buttons and to the LLM alike. */
-export type CrudAction = "list" | "insert" | "update" | "delete" | "toggle" | "sort";
+/**
+ * The operations a CRUD app offers. The assistant may use list, insert,
+ * update, delete, toggle and sort; reorder, transfer and batch are the
+ * page's (and the undo's).
+ */
+export type CrudAction =
+  | "list"
+  | "insert"
+  | "update"
+  | "delete"
+  | "toggle"
+  | "sort"
+  | "reorder"
+  | "transfer"
+  | "batch";
 
 /** One CRUD operation, as a button or the LLM asks for it. */
 export interface CrudOperation {
@@ -53,8 +66,17 @@ export interface CrudOperation {
   id?: number;
   /** Field values, for insert and update. */
   values?: Record<string, unknown>;
-  /** Every record id in the new order, for sort. */
+  /** Every record id in the new order, for sort; some of them, for reorder. */
   order?: number[];
+  /** The records a transfer moves. */
+  ids?: number[];
+  /** The profile a transfer moves them to. */
+  profile?: number;
+  /** Only in an undo of a transfer: the profile the records are in, and their old places. */
+  from?: number;
+  positions?: number[];
+  /** For batch: operations on the same app, run in one transaction with one undo. */
+  ops?: CrudOperation[];
   /**
    * Only in an undo of a delete: the deleted record's id and place, so it
    * comes back where it was. Never taken from the assistant.
@@ -93,11 +115,12 @@ export interface CrudOutcome {
   undo?: CrudOperation;
 }
 
-/** A change to a CRUD app's records. */
+/** A change to a CRUD app's records (a batch is one event, with how many records it changed). */
 export interface CrudEvent {
   app: string;
   action: Exclude<CrudAction, "list">;
   id?: number;
+  count?: number;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   source: Source;
@@ -108,7 +131,14 @@ export interface CrudAppInfo {
   slug: string;
   title: string;
   description: string;
-  fields: { name: string; type: string; required: boolean; description?: string }[];
+  fields: {
+    name: string;
+    type: string;
+    required: boolean;
+    description?: string;
+    /** For select fields: the values to choose from. */
+    options?: string[];
+  }[];
   /** The boolean field `toggle` flips, if any. */
   toggle?: string;
   /** Whether records belong to the current profile. */

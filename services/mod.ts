@@ -31,6 +31,7 @@ import {
 } from "./events.ts";
 import { createProfiles, type Profiles } from "./profiles.ts";
 import { createRoles, type Roles } from "./roles.ts";
+import { createUndo, type Undo } from "./undo.ts";
 import { createFiles } from "./workflows/files.ts";
 import { createRuns, type Runs } from "./workflows/runs.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/service.ts";
@@ -83,6 +84,8 @@ export interface Services {
    * proposal). Returns one sentence per operation.
    */
   apply(operations: readonly Operation[], source: Source): string[];
+  /** Changes made on pages, kept to be undone by token. */
+  undo: Undo;
   /** Tell every open page that the context changed and why (they show a notice). */
   announce(reason: ContextChange): void;
   /** Abort `signal`: the database is being switched away or closed. */
@@ -132,6 +135,7 @@ export function createServices(options: ServicesOptions): Services {
       live,
       log: options.log,
       profileId: () => profiles.current().id,
+      knownProfile: (id) => profiles.exists(id),
       changed,
     }, plugin));
   }
@@ -221,6 +225,7 @@ export function createServices(options: ServicesOptions): Services {
           );
         }));
     },
+    undo: createUndo({ crud: registry, profileId: () => profiles.current().id }),
     announce,
     retire: () => controller.abort(),
   };

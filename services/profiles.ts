@@ -13,6 +13,7 @@ import { ConflictError } from "../lib/errors.ts";
 import type { Store } from "../lib/store.ts";
 import { titleField } from "../pipeline/crud/define.ts";
 import type { CrudRegistry } from "./crud/registry.ts";
+import type { CrudOutcome } from "./events.ts";
 
 /** A profile as menus show it. */
 export interface Profile {
@@ -37,6 +38,8 @@ export interface Profiles {
   list(): Profile[];
   /** The name of profile `id`, or "#id" when it is gone. */
   nameOf(id: number): string;
+  /** Whether profile `id` exists (active or not). */
+  exists(id: number): boolean;
   /** Make profile `id` current; throws NotFoundError for an unknown one. */
   select(id: number): Profile;
   /** Records that profile `id` owns in other apps. */
@@ -46,7 +49,10 @@ export interface Profiles {
    * false nothing happens and the records are returned; with `cascade` they
    * go with it, in one transaction. The last profile cannot go.
    */
-  remove(id: number, cascade: boolean): { removed: boolean; owned: Owned[] };
+  remove(
+    id: number,
+    cascade: boolean,
+  ): { removed: boolean; owned: Owned[]; deleted?: CrudOutcome };
   /** Keep a current profile: the stored one if it still exists, else the first. */
   ensureCurrent(): void;
   /** Forget cached names (the Profiles app changed). */
@@ -98,6 +104,7 @@ export function createProfiles(
     choices: () => all().filter((p) => p.active),
     list: () => all(),
     nameOf: (id) => all().find((p) => p.id === id)?.name ?? `#${id}`,
+    exists: (id) => all().some((p) => p.id === id),
     select(id) {
       const record = app()?.get(id);
       const profile = all().find((p) => p.id === record?.id);
@@ -121,13 +128,14 @@ export function createProfiles(
       }
       const owned = profiles.owned(id);
       if (owned.length > 0 && !cascade) return { removed: false, owned };
-      transaction(db, () => {
+      const deleted = transaction(db, () => {
         for (const other of crud().all()) other.deleteOwned(id);
-        service.delete(id, "ui");
+        return service.delete(id, "ui");
       });
       profiles.invalidate();
       profiles.ensureCurrent();
-      return { removed: true, owned };
+      // Only a profile that took nothing with it can be put back by its undo.
+      return { removed: true, owned, ...(owned.length === 0 ? { deleted } : {}) };
     },
     ensureCurrent() {
       if (!app()) return;

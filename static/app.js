@@ -100,45 +100,7 @@
     if (event.key === "Escape") document.getElementById("flash")?.replaceChildren();
   });
 
-  // Drag-and-drop sorting (SortableJS); the server checks the order and tells every page.
-  const initSortables = (root) => {
-    if (typeof Sortable === "undefined") return;
-    for (const list of root.querySelectorAll("ul.sortable[data-sort-url]")) {
-      if (list.dataset.sortableReady) continue;
-      list.dataset.sortableReady = "1";
-      Sortable.create(list, {
-        handle: ".drag",
-        animation: 120,
-        onEnd: async () => {
-          const order = [...list.querySelectorAll(":scope > li[data-id]")].map((li) =>
-            li.dataset.id
-          );
-          const response = await fetch(list.dataset.sortUrl, {
-            method: "POST",
-            headers: {
-              "content-type": "application/x-www-form-urlencoded",
-              "hx-request": "true",
-              "x-cardflow-context": context(),
-            },
-            body: new URLSearchParams({ order: order.join(",") }),
-          }).catch(() => null);
-          if (!response || !response.ok) {
-            flash(
-              response
-                ? "That order was refused; the list has been reloaded."
-                : "Cardflow did not answer.",
-            );
-            htmx.ajax("GET", list.getAttribute("hx-get"), {
-              target: "#" + list.id,
-              swap: "outerHTML",
-            });
-          }
-        },
-      });
-    }
-  };
-  document.addEventListener("DOMContentLoaded", () => initSortables(document));
-  document.addEventListener("htmx:after:swap", () => initSortables(document));
+  // Drag-and-drop sorting lives with the rest of the list glue, in lists.js.
 
   // Ctrl+K (or Cmd+K): search the apps.
   const search = () => document.getElementById("app-search");
@@ -150,7 +112,15 @@
       event.preventDefault();
       const input = dialog.querySelector("input");
       input.value = "";
-      for (const li of dialog.querySelectorAll("li")) li.hidden = false;
+      const items = [...dialog.querySelectorAll("li")];
+      items.sort((a, b) =>
+        Number(a.firstElementChild?.dataset.order ?? 0) -
+        Number(b.firstElementChild?.dataset.order ?? 0)
+      );
+      for (const li of items) {
+        li.hidden = false;
+        li.parentElement.append(li);
+      }
       dialog.showModal();
       input.focus();
       return;
@@ -169,12 +139,22 @@
       if (links[0]) location.href = links[0].href;
     }
   });
+  // Titles outrank descriptions: an app whose title has every word comes before one that only
+  // mentions them; within a rank the menu's order stays.
   document.addEventListener("input", (event) => {
     const dialog = search();
     if (!dialog || event.target !== dialog.querySelector("input")) return;
     const words = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
-    for (const a of dialog.querySelectorAll("a[data-search]")) {
-      a.parentElement.hidden = !words.every((w) => a.dataset.search.includes(w));
+    const list = dialog.querySelector("ul");
+    const ranked = [...dialog.querySelectorAll("a[data-search]")].map((a, i) => {
+      const order = Number(a.dataset.order ?? (a.dataset.order = String(i)));
+      const inTitle = words.every((w) => (a.dataset.title || "").includes(w));
+      const anywhere = words.every((w) => a.dataset.search.includes(w));
+      return { li: a.parentElement, rank: inTitle ? 0 : anywhere ? 1 : 2, order };
+    }).sort((x, y) => x.rank - y.rank || x.order - y.order);
+    for (const { li, rank } of ranked) {
+      li.hidden = rank === 2;
+      list.append(li);
     }
   });
 })();

@@ -18,6 +18,8 @@ import widgetsJs from "./widgets.js" with { type: "text" };
 import workflowJs from "./workflow.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
 import appJs from "./app.js" with { type: "text" };
+import listsJs from "./lists.js" with { type: "text" };
+import shellJs from "./shell.js" with { type: "text" };
 import devJs from "./dev.js" with { type: "text" };
 
 /** File name → content, for every file under `/static/`. */
@@ -28,6 +30,8 @@ export const EMBEDDED: Readonly<Record<string, string>> = {
   "sortable.min.js": sortable,
   "app.css": appCss,
   "app.js": appJs,
+  "lists.js": listsJs,
+  "shell.js": shellJs,
   "dev.js": devJs,
   "widgets.js": widgetsJs,
   "workflow.js": workflowJs,
@@ -38,4 +42,12 @@ export const EMBEDDED: Readonly<Record<string, string>> = {
 };
 
 /** Files that live in this folder and may be re-read from disk in dev mode. */
-export const LOCAL_FILES = ["app.css", "app.js", "dev.js", "widgets.js", "workflow.js"];
+export const LOCAL_FILES = [
+  "app.css",
+  "app.js",
+  "dev.js",
+  "widgets.js",
+  "workflow.js",
+  "lists.js",
+  "shell.js",
+];

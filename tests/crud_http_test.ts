@@ -113,7 +113,7 @@ Deno.test("Tasks: each operation's happy path and bad inputs, table-driven", asy
         method: "GET",
         path: `/tasks/${milk!.id}/edit`,
         status: 200,
-        has: /form class="edit inline"/,
+        has: /form class="edit"/,
       },
       {
         name: "update",
@@ -356,7 +356,7 @@ Deno.test("Roles: switching a role off hides its apps from the menu but not from
   try {
     const tutorial = app.runtime.db().prepare("SELECT id FROM roles WHERE name = 'Tutorial'")
       .get() as { id: number };
-    assert.match(await (await app.request("/")).text(), /<summary>Tutorial<\/summary>/);
+    assert.match(await (await app.request("/")).text(), /<\/span>Tutorial<\/summary>/);
     await app.post(`/roles/${tutorial.id}/toggle`, {});
     const page = await (await app.request("/")).text();
     const menu = page.slice(

@@ -18,6 +18,16 @@ Deno.test("the CRUD port describes the apps the assistant may use, from their de
     assert.deepEqual(tasks.fields.map((f) => [f.name, f.type, f.required]), [
       ["name", "text", true],
       ["done", "bool", false],
+      ["priority", "select", false],
+      ["due", "date", false],
+      ["tags", "tags", false],
+      ["hours", "number", false],
+      ["notes", "textarea", false],
+    ]);
+    assert.deepEqual(tasks.fields.find((f) => f.name === "priority")!.options, [
+      "low",
+      "normal",
+      "high",
     ]);
   } finally {
     app.close();

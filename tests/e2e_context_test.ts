@@ -129,7 +129,7 @@ browserTest(
 
     await page.goto(url + "/roles");
     await page.locator("#roles-list li.row", { hasText: "Developer" }).locator(
-      "input[type=checkbox]",
+      "input.toggle",
     ).uncheck();
     await other.locator("#app-menu a", { hasText: "Showcase" }).waitFor({
       state: "detached",

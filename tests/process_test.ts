@@ -123,11 +123,12 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
         assert.ok(acked.tasks.length > 5, `only ${acked.tasks.length} writes were acknowledged`);
         if (signal === "SIGTERM") assert.equal(code, 0, "a clean exit on SIGTERM");
         check(dataDir, acked);
-        // And it starts again on the same data.
+        // And it starts again on the same data, its search index in step with the table.
         const again = await spawnCardflow({ args: ["--data-dir", dataDir] });
+        const last = acked.tasks.at(-1)!;
         assert.match(
-          await (await fetch(again.url + "/tasks")).text(),
-          new RegExp(acked.tasks.at(-1)!),
+          await (await fetch(`${again.url}/tasks?q=${encodeURIComponent(last)}`)).text(),
+          new RegExp(`>${last}<`),
         );
         await again.stop();
       } finally {

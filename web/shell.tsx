@@ -13,6 +13,7 @@ import { ChatPanel } from "../components/chat.tsx";
 import { raw } from "hono/html";
 import { Layout, type MenuGroup, type ShellProps } from "../components/layout.tsx";
 import type { LoadedPlugin } from "../pipeline/plugin.ts";
+import type { Role } from "../services/roles.ts";
 import type { Deps } from "./deps.ts";
 
 /** Whether the request wants a fragment rather than a whole page. */
@@ -22,15 +23,21 @@ export function wantsFragment(c: Context): boolean {
     c.req.header("hx-history-restore-request") !== "true";
 }
 
-/** The menu: one group per role, plugins in file order within each. */
+/**
+ * The menu: one group per role, plugins in file order within each. With
+ * `roles`, only their groups, in their order and colours.
+ */
 export function menuOf(
   plugins: readonly LoadedPlugin[],
-  activeRoles?: readonly string[],
+  roles?: readonly Role[],
 ): MenuGroup[] {
   const groups = new Map<string, MenuGroup>();
+  for (const role of roles ?? []) {
+    groups.set(role.name, { role: role.name, colour: role.colour, items: [] });
+  }
   for (const plugin of [...plugins].sort((a, b) => a.order - b.order)) {
     const role = plugin.definition.roles?.[0] ?? "Core";
-    if (activeRoles && !activeRoles.includes(role)) continue;
+    if (roles && !groups.has(role)) continue;
     let group = groups.get(role);
     if (!group) groups.set(role, group = { role, items: [] });
     group.items.push({
@@ -40,7 +47,7 @@ export function menuOf(
       description: plugin.definition.description,
     });
   }
-  return [...groups.values()];
+  return [...groups.values()].filter((g) => g.items.length > 0);
 }
 
 /**
@@ -139,6 +146,8 @@ function shellAround(c: Context, deps: Deps, title: string): [string, string] {
       table: a.url("tabulator.min.js"),
       tableCss: a.url("tabulator.min.css"),
       mermaid: a.url("mermaid.min.js"),
+      lists: a.url("lists.js"),
+      shell: a.url("shell.js"),
     },
   };
   const text = String(<Layout {...props} chat={<ChatPanel />}>{raw(BODY_MARK)}</Layout>);

@@ -9,6 +9,7 @@ import type { Child } from "hono/jsx";
 import type { Hono } from "hono";
 import { Notice } from "../../components/layout.tsx";
 import type { Record_ } from "../../services/crud/service.ts";
+import type { CrudOutcome } from "../../services/events.ts";
 import type { Deps } from "../../web/deps.ts";
 import { html } from "../../web/shell.tsx";
 import { idOf } from "./ids.ts";
@@ -27,7 +28,12 @@ export function profileRowExtra(deps: Deps, slug: string): (record: Record_) => 
 }
 
 /** Select and cascade-delete routes, mounted before the generic ones. */
-export function profileRoutes(app: Hono, deps: Deps, slug: string): void {
+export function profileRoutes(
+  app: Hono,
+  deps: Deps,
+  slug: string,
+  notice: (outcome: CrudOutcome) => Child,
+): void {
   const { profiles } = deps.services;
 
   app.post("/:id/select", (c) => {
@@ -39,8 +45,19 @@ export function profileRoutes(app: Hono, deps: Deps, slug: string): void {
   app.delete("/:id", (c) => {
     const id = idOf(c);
     const name = profiles.nameOf(id);
-    const outcome = profiles.remove(id, c.req.query("cascade") === "1");
-    if (outcome.removed) return c.html("");
+    const cascade = c.req.query("cascade") === "1";
+    const outcome = profiles.remove(id, cascade);
+    if (outcome.removed) {
+      // A profile deleted alone comes back with Undo; one deleted with its records was confirmed.
+      return html(
+        c,
+        <hx-partial hx-target={`#${slug}-undo`} hx-swap="innerHTML">
+          {notice(
+            outcome.deleted ?? { message: `Deleted the profile “${name}” and its records.` },
+          )}
+        </hx-partial>,
+      );
+    }
     const summary = outcome.owned.map((o) => `${o.count} in ${o.title}`).join(", ");
     c.header("HX-Retarget", "#flash");
     c.header("HX-Reswap", "innerHTML");
@@ -53,7 +70,7 @@ export function profileRoutes(app: Hono, deps: Deps, slug: string): void {
           class="danger"
           hx-delete={`/${slug}/${id}?cascade=1`}
           hx-target={`#${slug}-${id}`}
-          hx-swap="outerHTML"
+          hx-swap="delete"
           hx-confirm={`Delete the profile and its ${summary}? This cannot be undone.`}
         >
           Delete the profile and its records

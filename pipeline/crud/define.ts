@@ -10,28 +10,64 @@
 import type { Child } from "hono/jsx";
 import type { PluginBase } from "../base.ts";
 
-/** A field's type. */
-export type CrudFieldType = "text" | "int" | "bool";
+/**
+ * A field's type: `text` (one line), `textarea` (several), `int` (whole
+ * numbers), `number` (any finite number), `bool`, `date` (YYYY-MM-DD),
+ * `select` (one of `options`), `url` (http or https) and `tags` (a list of
+ * short words, stored as JSON text).
+ */
+export type CrudFieldType =
+  | "text"
+  | "textarea"
+  | "int"
+  | "number"
+  | "bool"
+  | "date"
+  | "select"
+  | "url"
+  | "tags";
+
+/** Every field type, in the order the docs list them. */
+export const FIELD_TYPES: readonly CrudFieldType[] = [
+  "text",
+  "textarea",
+  "int",
+  "number",
+  "bool",
+  "date",
+  "select",
+  "url",
+  "tags",
+];
 
 /** A value a CRUD field holds. */
-export type CrudValue = string | number | boolean;
+export type CrudValue = string | number | boolean | string[];
 
 /** One field of a CRUD app's records. */
 export interface CrudField {
   name: string;
   label?: string;
   type: CrudFieldType;
-  /** Defaults to true for text, false otherwise; a bool is never empty. */
+  /**
+   * Defaults to true for text, false otherwise; a bool is never empty, and
+   * required tags need at least one tag.
+   */
   required?: boolean;
   /**
    * The value a new record gets when the field is left out, and the value
    * existing records get when the field is added to an app that has data
-   * (a new required field needs one). Bool fields default to false.
+   * (a new required field needs one). Bool fields default to false, tags
+   * to no tags.
    */
   default?: CrudValue;
-  /** For text: at most this many characters (500 when omitted). */
+  /** For text, textarea and url: at most this many characters (500, 5,000 and 2,000 by default). */
   maxLength?: number;
-  /** Shown in the add form (text fields only) unless false. */
+  /** For int and number: the smallest and largest value accepted. */
+  min?: number;
+  max?: number;
+  /** For select: the values to choose from. */
+  options?: readonly string[];
+  /** Shown in the add form (by default only text fields are). */
   inForm?: boolean;
   /** Told to the LLM. */
   description?: string;
@@ -49,6 +85,11 @@ export interface CrudDefinition extends PluginBase {
   scope?: "profile";
   /** Records to insert when the table is created (never again, even when it is emptied). */
   seed?: Record<string, CrudValue>[];
+  /**
+   * Offer "Restore defaults": replace every record with the `seed` ones, in
+   * one transaction and with one undo.
+   */
+  restorable?: boolean;
   /** The SQL table; the slug (with `_` for `-`) when omitted. */
   table?: string;
   /** Whether the chat assistant may list and change this app's records (default true). */
@@ -81,8 +122,6 @@ export function defineCrud(definition: Omit<CrudDefinition, "kind">): CrudDefini
 
 /** Columns every CRUD table may have besides its fields. */
 export const SYSTEM_COLUMNS = ["id", "profile_id", "position"];
-const NAME = /^[a-z][a-z0-9_]{0,39}$/;
-const TYPES: readonly CrudFieldType[] = ["text", "int", "bool"];
 
 /** Whether a record must have a value for `field` (the one place this default lives). */
 export function isRequired(field: CrudField): boolean {
@@ -94,9 +133,11 @@ export function fieldLabel(field: { name: string; label?: string }): string {
   return field.label ?? field.name.replaceAll("_", " ");
 }
 
-/** The value a left-out `field` gets, if any. */
+/** The value a left-out `field` gets, if any (a fresh copy for tags). */
 export function defaultOf(field: CrudField): CrudValue | undefined {
-  return field.default ?? (field.type === "bool" ? false : undefined);
+  const value = field.default ??
+    (field.type === "bool" ? false : field.type === "tags" ? [] : undefined);
+  return Array.isArray(value) ? [...value] : value;
 }
 
 /** The SQL table of the app `slug` (the one place this rule lives). */
@@ -109,52 +150,12 @@ export function titleField(definition: CrudDefinition): string {
   return definition.fields.find((f) => f.type === "text")!.name;
 }
 
-function fits(field: CrudField, value: unknown): boolean {
-  if (field.type === "bool") return typeof value === "boolean";
-  if (field.type === "int") return Number.isSafeInteger(value);
-  return typeof value === "string" && value.length <= (field.maxLength ?? 500);
+/** Whether search looks into `field` (the one place this rule lives): the fields holding words. */
+export function isSearchable(field: CrudField): boolean {
+  return ["text", "textarea", "url", "tags"].includes(field.type);
 }
 
-/** Problems with a CRUD definition, as sentences. */
-export function checkCrud(definition: CrudDefinition): string[] {
-  const problems: string[] = [];
-  if (!Array.isArray(definition.fields) || definition.fields.length === 0) {
-    return ["a CRUD app needs fields"];
-  }
-  const seen = new Set<string>();
-  for (const field of definition.fields) {
-    if (!NAME.test(field.name ?? "")) {
-      problems.push(`field name "${field.name}" must be lower-case letters, digits or _`);
-    }
-    if (SYSTEM_COLUMNS.includes(field.name)) {
-      problems.push(`field name "${field.name}" is reserved`);
-    }
-    if (seen.has(field.name)) problems.push(`duplicate field "${field.name}"`);
-    seen.add(field.name);
-    if (!TYPES.includes(field.type)) {
-      problems.push(`field "${field.name}" has unknown type "${field.type}"`);
-    } else if (field.default !== undefined && !fits(field, field.default)) {
-      problems.push(
-        `field "${field.name}": its default ${
-          JSON.stringify(field.default)
-        } is not a ${field.type}`,
-      );
-    }
-  }
-  if (!definition.fields.some((f) => f.type === "text")) {
-    problems.push("a CRUD app needs a text field to show");
-  }
-  if (
-    definition.toggle &&
-    definition.fields.find((f) => f.name === definition.toggle)?.type !== "bool"
-  ) {
-    problems.push(`toggle "${definition.toggle}" must name a bool field`);
-  }
-  if (definition.holds !== undefined && !["profiles", "roles"].includes(definition.holds)) {
-    problems.push(`holds must be "profiles" or "roles", not "${definition.holds}"`);
-  }
-  for (const name of definition.migrate?.drop ?? []) {
-    if (seen.has(name)) problems.push(`migrate.drop names "${name}", which is still a field`);
-  }
-  return problems;
+/** Whether `field` is shown in the add form (by default only text fields are). */
+export function inAddForm(field: CrudField): boolean {
+  return field.inForm ?? field.type === "text";
 }

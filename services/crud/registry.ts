@@ -7,6 +7,7 @@
 
 import { ValidationError } from "../../lib/errors.ts";
 import type { CrudAppInfo, CrudOperation, CrudOutcome, Source } from "../events.ts";
+import { ASSISTANT_ACTIONS } from "./ops.ts";
 import type { CrudService } from "./service.ts";
 
 /** The CRUD apps of one database. */
@@ -47,6 +48,15 @@ export function createCrudRegistry(services: readonly CrudService[]): CrudRegist
       const pool = source === "llm" ? forAssistant() : services;
       const service = pool.find((s) => s.slug === operation?.app);
       if (!service) throw unknown(operation?.app, pool);
+      if (source === "llm" && !ASSISTANT_ACTIONS.includes(operation.action)) {
+        throw new ValidationError(
+          "crud",
+          "action",
+          `"${
+            String(operation.action)
+          }" is not an operation (list, insert, update, delete, toggle, sort).`,
+        );
+      }
       return service.execute(operation, source);
     },
   };

@@ -12,9 +12,11 @@
 
 import { type Db, transaction } from "../../lib/db.ts";
 import type { Store } from "../../lib/store.ts";
+import { baseType, SQL_TYPES } from "../../lib/table_values.ts";
 import {
   type ColumnSpec,
   columnsSql,
+  type ColumnType,
   type Schema,
   sqlLiteral,
   type StoredColumn,
@@ -41,12 +43,40 @@ export function schemaOf(definition: CrudDefinition): Schema {
   return schema;
 }
 
+/** How each field type is stored (the one place this mapping lives). */
+const COLUMN_OF: Record<CrudFieldType, ColumnType> = {
+  text: "text",
+  textarea: "text",
+  int: "int",
+  number: "real",
+  bool: "bool",
+  date: "text",
+  select: "text",
+  url: "text",
+  tags: "json",
+};
+
 function columnOf(field: CrudField): ColumnSpec {
   if (field.type === "bool") return "bool";
-  return isRequired(field) ? field.type : `${field.type}?`;
+  const type = COLUMN_OF[field.type];
+  return isRequired(field) ? type : `${type}?`;
 }
 
-const SQL_OF: Record<CrudFieldType, string> = { text: "TEXT", int: "INTEGER", bool: "INTEGER" };
+/**
+ * Type changes that keep every stored value valid, so they need no
+ * migration: from → the types it may become.
+ */
+const WIDENINGS: Partial<Record<CrudFieldType | "int/bool", CrudFieldType[]>> = {
+  text: ["textarea"],
+  int: ["number"],
+  // A column written before types were recorded: an INTEGER held an int or a bool.
+  "int/bool": ["int", "bool", "number"],
+};
+
+/** Whether a field stored as `before` may now be `after` without a migration. */
+export function compatible(before: CrudFieldType | "int/bool", after: CrudFieldType): boolean {
+  return before === after || (WIDENINGS[before] ?? []).includes(after);
+}
 
 /** What evolving a table did. */
 export interface Evolution {
@@ -123,7 +153,7 @@ export function evolveTable(
         // SQLite fills existing rows with the DEFAULT; it cannot add NOT NULL without one.
         const notNull = fallback !== undefined && isRequired(field) || field.type === "bool";
         db.exec(
-          `ALTER TABLE "${table}" ADD COLUMN "${field.name}" ${SQL_OF[field.type]}` +
+          `ALTER TABLE "${table}" ADD COLUMN "${field.name}" ${SQL_TYPES[baseType(spec)]}` +
             (fallback !== undefined
               ? `${notNull ? " NOT NULL" : ""} DEFAULT ${
                 sqlLiteral(table, field.name, spec, fallback)
@@ -134,7 +164,7 @@ export function evolveTable(
         continue;
       }
       const before = applied[field.name] ?? guessType(column);
-      if (before !== field.type && !(before === "int/bool" && field.type !== "text")) {
+      if (!compatible(before, field.type)) {
         fail(
           `the field "${field.name}" was stored as ${describe(before)} and is now ${
             describe(field.type)
@@ -179,13 +209,26 @@ export function evolveTable(
   });
 }
 
-/** Guess a field type from a table written before types were recorded. */
+/** Guess a field type from a table written before types were recorded (text, int and bool only). */
 function guessType(column: StoredColumn): CrudFieldType | "int/bool" {
-  return column.type === "TEXT" ? "text" : "int/bool";
+  return column.type === "TEXT" ? "text" : column.type === "REAL" ? "number" : "int/bool";
 }
 
+const DESCRIPTIONS: Record<CrudFieldType | "int/bool", string> = {
+  "int/bool": "a number",
+  int: "a whole number",
+  number: "a number",
+  text: "a text",
+  textarea: "a textarea (several lines of text)",
+  bool: "a bool",
+  date: "a date",
+  select: "a select",
+  url: "a url",
+  tags: "a list of tags",
+};
+
 function describe(type: CrudFieldType | "int/bool"): string {
-  return type === "int/bool" ? "a number" : type === "int" ? "a whole number" : `a ${type}`;
+  return DESCRIPTIONS[type];
 }
 
 /**

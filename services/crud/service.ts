@@ -1,10 +1,11 @@
 /**
  * @module
- * A CRUD app's operations — list, insert, update, delete, toggle, sort —
- * as one code path for the buttons and the assistant alike: values checked
- * against the definition, records scoped to the current profile, each write
- * one transaction, logged, broadcast to open pages, and answered with the
- * operation that undoes it.
+ * A CRUD app's operations — find, insert, update, delete, toggle, sort,
+ * and changes to many records at once — as one code path for the buttons
+ * and the assistant alike: values checked against the definition, records
+ * scoped to the current profile, each write (a bulk change or an import
+ * too) one transaction, logged, broadcast to open pages, and answered with
+ * the one operation that undoes it.
  */
 
 import type { Bus } from "../../lib/bus.ts";
@@ -14,13 +15,8 @@ import type { Live } from "../../lib/live.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Store } from "../../lib/store.ts";
 import { defineTable, type Schema, type Table } from "../../lib/table.ts";
-import {
-  type CrudDefinition,
-  fieldLabel,
-  isRequired,
-  tableOf,
-  titleField,
-} from "../../pipeline/crud/define.ts";
+import { type CrudDefinition, isRequired, tableOf } from "../../pipeline/crud/define.ts";
+import { EVERYTHING, type ListQuery } from "../../pipeline/crud/query.ts";
 import { parseValue } from "../../pipeline/crud/values.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type {
@@ -31,17 +27,34 @@ import type {
   ServiceEvents,
   Source,
 } from "../events.ts";
+import { createMany } from "./many.ts";
+import { createOps, type Record_, type Step } from "./ops.ts";
 import { evolveTable, schemaOf } from "./schema.ts";
+import { ensureSearchIndex, orderOf, type Where, whereOf } from "./search.ts";
 
-/** A stored record. */
-export type Record_ = Record<string, unknown>;
+export type { Record_ } from "./ops.ts";
+
+export type { BulkChange } from "./many.ts";
+import type { BulkChange } from "./many.ts";
+
+/** One page of what a query finds. */
+export interface Found {
+  records: Record_[];
+  /** How many records the query finds in all. */
+  total: number;
+}
 
 /** The operations of one app. */
 export interface CrudService {
   readonly plugin: LoadedPlugin<CrudDefinition>;
   readonly slug: string;
   readonly definition: CrudDefinition;
+  /** Every record of the current profile, in the app's order. */
   list(): Record_[];
+  /** One page of the records `query` finds (search, filters, order), and their number. */
+  find(query: ListQuery, page?: { limit: number; offset: number }): Found;
+  /** The ids of every record `query` finds, in its order ("select all matching"). */
+  ids(query: ListQuery): number[];
   get(id: number): Record_;
   /** The first record of the whole table (any profile) with `field` equal to `value`. */
   findBy(field: string, value: string | number | boolean): Record_ | undefined;
@@ -50,8 +63,19 @@ export interface CrudService {
   delete(id: number, source: Source): CrudOutcome;
   toggle(id: number, source: Source): CrudOutcome;
   sort(order: number[], source: Source): CrudOutcome;
-  /** Move a record one place up (-1) or down (+1), for keyboard users. */
-  move(id: number, by: -1 | 1, source: Source): CrudOutcome;
+  /** Put some records in a new order among themselves (a drag in a filtered or paged list). */
+  reorder(order: number[], source: Source): CrudOutcome;
+  /**
+   * Move a record one place up (-1) or down (+1) among the records `query`
+   * shows, for keyboard users.
+   */
+  move(id: number, by: -1 | 1, source: Source, query?: ListQuery): CrudOutcome;
+  /** Change the records `ids` at once: one transaction, one announcement, one undo. */
+  bulk(change: BulkChange, ids: number[], source: Source): CrudOutcome;
+  /** Insert every one of `rows`, or none: one transaction, one undo. */
+  insertMany(rows: Record<string, unknown>[], source: Source): CrudOutcome;
+  /** Replace every record with the definition's `seed` (apps that are `restorable`). */
+  restoreDefaults(source: Source): CrudOutcome;
   /** Run any operation (the assistant's and the undo's path). */
   execute(operation: CrudOperation, source: Source): CrudOutcome;
   info(): CrudAppInfo;
@@ -70,19 +94,33 @@ export interface CrudEnv {
   log: Logger;
   /** The current profile's id, for scoped apps. */
   profileId(): number | null;
+  /** Whether profile `id` exists (where scoped records may be moved). */
+  knownProfile?(id: number): boolean;
   /** Told after every committed change (the nav follows the Profiles and Roles apps). */
   changed?(slug: string, action: Exclude<CrudAction, "list">): void;
 }
 
+const VERBS: Record<Exclude<CrudAction, "list">, string> = {
+  insert: "added",
+  update: "updated",
+  delete: "deleted",
+  toggle: "toggled",
+  sort: "reordered",
+  reorder: "reordered",
+  transfer: "moved",
+  batch: "changed",
+};
+
 /** Create the service for the CRUD `plugin`, evolving its table to the definition first. */
 export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinition>): CrudService {
   const { definition, slug } = plugin;
+  const { db } = env;
   const tableName = tableOf(slug, definition);
   const log = env.log.child(slug);
   const changes = env.log.child("crud");
-  const evolution = evolveTable(env.db, plugin, { store: env.store, profileId: env.profileId });
+  const evolution = evolveTable(db, plugin, { store: env.store, profileId: env.profileId });
   for (const change of evolution.changes) log.info(change);
-  const table: Table<Schema> = defineTable(env.db, tableName, schemaOf(definition), {
+  const table: Table<Schema> = defineTable(db, tableName, schemaOf(definition), {
     pk: "id",
     log,
     // Listing and appending read records in order within a profile: keep that an index walk.
@@ -91,22 +129,12 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
       ...(definition.sort ? ["position"] : []),
     ]].filter((index) => index.length > 0),
   });
+  for (const change of ensureSearchIndex(db, tableName, definition, env.store)) log.info(change);
   const fields = new Map(definition.fields.map((f) => [f.name, f]));
-  const title = titleField(definition);
-  const noun = definition.title.toLowerCase();
   const scoped = definition.scope === "profile";
   const order = definition.sort ? ["position", "id"] : ["id"];
 
-  if (evolution.created && definition.seed) {
-    transaction(env.db, () => {
-      definition.seed!.forEach((values, i) =>
-        table.insert({ ...fill(values, false), ...(definition.sort ? { position: i + 1 } : {}) })
-      );
-    });
-  }
-
   const scope = (): Record<string, number> => scoped ? { profile_id: env.profileId() ?? 0 } : {};
-  const name = (record: Record_) => `"${String(record[title]).slice(0, 60)}"`;
   const missing = (id: unknown) =>
     new NotFoundError(slug, id, `${definition.title}: there is no record #${String(id)}.`);
 
@@ -139,212 +167,194 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
     return out;
   }
 
-  function get(id: number): Record_ {
+  function getOf(id: number, owner: number | undefined): Record_ {
     if (!Number.isSafeInteger(id) || id < 1) throw missing(id);
     const record = table.find(id) as Record_ | undefined;
-    const owner = scope();
-    if (!record || (owner.profile_id !== undefined && record.profile_id !== owner.profile_id)) {
-      throw missing(id);
-    }
+    if (!record || (owner !== undefined && record.profile_id !== owner)) throw missing(id);
     return record;
   }
-
-  function changed(
-    action: Exclude<CrudAction, "list">,
-    source: Source,
-    id?: number,
-    before?: Record_,
-    after?: Record_,
-  ) {
-    if (changes.enabled("debug")) {
-      changes.debug(`${action} ${tableName} ${id ?? ""} by ${source}`, { before, after });
-    }
-    env.bus.emit("crud", { app: slug, action, id, before, after, source });
-    env.live.publish(`${slug}:changed`);
-    env.changed?.(slug, action);
-  }
+  const get = (id: number) => getOf(id, scope().profile_id);
 
   function list(): Record_[] {
     return table.list({ where: scope(), order }) as Record_[];
   }
 
-  function insert(
-    raw: Record<string, unknown>,
-    source: Source,
-    restore?: CrudOperation["restore"],
-  ): CrudOutcome {
-    const record = transaction(env.db, () => {
-      const fresh = fill(raw, false);
-      if (restore) {
-        if (!Number.isSafeInteger(restore.id) || restore.id < 1 || table.find(restore.id)) {
-          throw new ValidationError(
-            slug,
-            "id",
-            `${definition.title}: record #${restore.id} cannot be restored.`,
-          );
-        }
-        fresh.id = restore.id;
-        if (definition.sort && Number.isSafeInteger(restore.position)) {
-          fresh.position = restore.position;
-        }
-      }
-      if (definition.sort && fresh.position === undefined) {
-        const last = table.list({ where: scope(), order: "-position", limit: 1 })[0];
-        fresh.position = ((last?.position as number | undefined) ?? 0) + 1;
-      }
-      return table.insert({ ...fresh, ...scope() }) as Record_;
-    });
-    changed("insert", source, record.id as number, undefined, record);
-    return {
-      message: `Added ${noun} ${name(record)} (#${record.id}).`,
-      record,
-      undo: { app: slug, action: "delete", id: record.id as number },
-    };
+  const ops = createOps({
+    slug,
+    definition,
+    table,
+    scope,
+    fill,
+    get,
+    getOf: (id, profileId) => getOf(id, profileId),
+    list,
+    knownProfile: (id) => env.knownProfile?.(id) ?? false,
+  });
+
+  // Statements by their SQL: a list query has a handful of shapes.
+  const statements = new Map<string, ReturnType<Db["prepare"]>>();
+  function prepare(sql: string) {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= 64) statements.clear();
+      statements.set(sql, statement = db.prepare(sql));
+    }
+    return statement;
   }
 
-  function sort(ids: number[], source: Source): CrudOutcome {
-    if (!definition.sort) {
-      throw new ValidationError(slug, undefined, `${definition.title} cannot be reordered.`);
-    }
-    const previous = transaction(env.db, () => {
-      const current = list().map((r) => r.id as number);
-      const given = Array.isArray(ids) ? ids : [];
-      const unique = new Set(given);
-      const complete = given.length === current.length && unique.size === given.length &&
-        current.every((id) => unique.has(id));
-      if (!complete) {
-        throw new ValidationError(
-          slug,
-          "order",
-          `${definition.title}: the new order must list each of the ${current.length} records exactly once.`,
-        );
+  function announce(steps: Step[], source: Source, batch: boolean): void {
+    if (steps.length === 0) return;
+    const step = steps[0]!;
+    if (batch) {
+      if (changes.enabled("debug")) {
+        changes.debug(`batch ${tableName} (${steps.length}) by ${source}`, {
+          steps: steps.map((s) => [s.action, s.id]),
+        });
       }
-      given.forEach((id, i) => table.update(id, { position: i + 1 }));
-      return current;
-    });
-    changed("sort", source);
+      env.bus.emit("crud", { app: slug, action: "batch", count: steps.length, source });
+    } else {
+      if (changes.enabled("debug")) {
+        changes.debug(`${step.action} ${tableName} ${step.id ?? ""} by ${source}`, {
+          before: step.before,
+          after: step.action === "delete" ? undefined : step.record,
+        });
+      }
+      env.bus.emit("crud", {
+        app: slug,
+        action: step.action,
+        id: step.id,
+        before: step.before,
+        after: step.action === "delete" ? undefined : step.record,
+        source,
+      });
+    }
+    env.live.publish(`${slug}:changed`);
+    env.changed?.(slug, batch ? "batch" : step.action);
+  }
+
+  function summary(steps: Step[]): string {
+    const actions = new Set(steps.map((s) => s.action));
+    const n = steps.length;
+    if (actions.size !== 1) return `${definition.title}: ${n} changes.`;
+    return `${definition.title}: ${VERBS[steps[0]!.action]} ${n} record${n === 1 ? "" : "s"}.`;
+  }
+
+  /** Run `operations` in one transaction, announce them once, and answer with one undo. */
+  function perform(
+    operations: CrudOperation[],
+    source: Source,
+    options: { batch: boolean; message?: string },
+  ): CrudOutcome {
+    const trusted = source === "ui";
+    if (options.batch && !trusted) {
+      throw new ValidationError(slug, undefined, "A batch of changes comes only from the page.");
+    }
+    const steps = transaction(db, () =>
+      operations.map((op) => {
+        if (op.action === "batch") {
+          throw new ValidationError(slug, undefined, "A batch cannot hold another batch.");
+        }
+        if (op.app !== undefined && op.app !== slug) {
+          throw new ValidationError(slug, "app", `A batch of ${slug} changes only ${slug}.`);
+        }
+        return ops.run(op, trusted);
+      }));
+    announce(steps, source, options.batch);
+    if (!options.batch) {
+      const step = steps[0]!;
+      return { message: step.message, record: step.record, undo: step.undo };
+    }
+    const undos = steps.map((s) => s.undo).filter((u) => u !== undefined).reverse();
     return {
-      message: `Reordered ${noun}.`,
-      undo: { app: slug, action: "sort", order: previous },
+      message: options.message ??
+        (steps.length === 1 ? steps[0]!.message : summary(steps)),
+      ...(undos.length ? { undo: { app: slug, action: "batch", ops: undos } } : {}),
     };
   }
+  const one = (op: Omit<CrudOperation, "app">, source: Source) =>
+    perform([{ app: slug, ...op }], source, { batch: false });
+
+  function where(query: ListQuery): Where | null {
+    return whereOf(tableName, definition, query, scope());
+  }
+
+  const many = createMany({ slug, definition, perform, get, list });
 
   const service: CrudService = {
     plugin,
     slug,
     definition,
     list,
+    find(query, page = { limit: -1, offset: 0 }) {
+      const w = where(query);
+      if (!w) return { records: [], total: 0 };
+      const from = `FROM "${tableName}" t${w.sql}`;
+      const total = Number(
+        (prepare(`SELECT COUNT(*) AS n ${from}`).get(...w.params) as { n: number }).n,
+      );
+      const rows = prepare(`SELECT t.* ${from}${orderOf(definition, query)} LIMIT ? OFFSET ?`)
+        .all(...w.params, page.limit, page.offset) as Record<string, unknown>[];
+      return { records: rows.map((r) => table.decode(r) as Record_), total };
+    },
+    ids(query) {
+      const w = where(query);
+      if (!w) return [];
+      return (prepare(`SELECT t.id FROM "${tableName}" t${w.sql}${orderOf(definition, query)}`)
+        .all(...w.params) as { id: number }[]).map((r) => Number(r.id));
+    },
     get,
     findBy(field, value) {
       return table.list({ where: { [field]: value }, order: "id", limit: 1 })[0] as
         | Record_
         | undefined;
     },
-    insert: (raw, source) => insert(raw, source),
-    update(id, raw, source) {
-      const [before, after] = transaction(env.db, () => {
-        const before = get(id);
-        const changes = fill(raw, true);
-        if (Object.keys(changes).length === 0) {
-          throw new ValidationError(slug, undefined, `${definition.title}: nothing to change.`);
-        }
-        return [before, table.update(id, changes) as Record_];
-      });
-      changed("update", source, id, before, after);
-      const undoValues = Object.fromEntries(Object.keys(raw).map((k) => [k, before[k]]));
-      return {
-        message: `Updated ${noun} ${name(after)} (#${id}).`,
-        record: after,
-        undo: { app: slug, action: "update", id, values: undoValues },
-      };
-    },
-    delete(id, source) {
-      const before = transaction(env.db, () => {
-        const before = get(id);
-        table.delete(id);
-        return before;
-      });
-      changed("delete", source, id, before);
-      const values = Object.fromEntries(definition.fields.map((f) => [f.name, before[f.name]]));
-      return {
-        message: `Deleted ${noun} ${name(before)} (#${id}).`,
-        record: before,
-        undo: {
-          app: slug,
-          action: "insert",
-          values,
-          restore: {
-            id,
-            ...(definition.sort ? { position: before.position as number } : {}),
-          },
-        },
-      };
-    },
-    toggle(id, source) {
-      const field = definition.toggle;
-      if (!field) {
-        throw new ValidationError(slug, undefined, `${definition.title} has nothing to toggle.`);
+    insert: (values, source) => one({ action: "insert", values }, source),
+    update: (id, values, source) => one({ action: "update", id, values }, source),
+    delete: (id, source) => one({ action: "delete", id }, source),
+    toggle: (id, source) => one({ action: "toggle", id }, source),
+    sort: (order, source) => one({ action: "sort", order }, source),
+    reorder: (order, source) => one({ action: "reorder", order }, source),
+    move(id, by, source, query = EVERYTHING) {
+      if (!definition.sort) {
+        throw new ValidationError(slug, undefined, `${definition.title} cannot be reordered.`);
       }
-      const [before, after] = transaction(env.db, () => {
-        const before = get(id);
-        return [before, table.update(id, { [field]: !before[field] }) as Record_];
-      });
-      changed("toggle", source, id, before, after);
-      return {
-        message: `Marked ${noun} ${name(after)} (#${id}) as ${after[field] ? "" : "not "}${
-          fieldLabel(fields.get(field)!)
-        }.`,
-        record: after,
-        undo: { app: slug, action: "toggle", id },
-      };
-    },
-    sort,
-    move(id, by, source) {
-      const ids = list().map((r) => r.id as number);
-      const at = ids.indexOf(get(id).id as number);
-      const to = at + by;
-      if (to < 0 || to >= ids.length) {
-        return { message: `${name(get(id))} is already at the ${by < 0 ? "top" : "bottom"}.` };
+      const record = get(id);
+      const w = where({ ...query, sort: undefined }) ?? { sql: "", params: [] };
+      const up = by < 0;
+      const sql = `SELECT t.id FROM "${tableName}" t${w.sql ? `${w.sql} AND` : " WHERE"} ` +
+        `(t.position ${up ? "<" : ">"} ? OR (t.position = ? AND t.id ${up ? "<" : ">"} ?)) ` +
+        `ORDER BY t.position ${up ? "DESC" : "ASC"}, t.id ${up ? "DESC" : "ASC"} LIMIT 1`;
+      const neighbour = prepare(sql).get(
+        ...w.params,
+        record.position as number,
+        record.position as number,
+        id,
+      ) as { id: number } | undefined;
+      if (!neighbour) {
+        return {
+          message: `${definition.title}: that record is already at the ${up ? "top" : "bottom"}.`,
+        };
       }
-      [ids[at], ids[to]] = [ids[to]!, ids[at]!];
-      return sort(ids, source);
+      const other = Number(neighbour.id);
+      return one({ action: "reorder", order: up ? [id, other] : [other, id] }, source);
     },
+    ...many,
     execute(operation, source) {
-      const id = operation.id as number;
-      switch (operation.action) {
-        case "list": {
-          const records = list();
-          return {
-            message: `${definition.title}: ${records.length} record${
-              records.length === 1 ? "" : "s"
-            }.`,
-            records,
-          };
-        }
-        case "insert":
-          // Only an undo (never the assistant) may put a record back under its old id.
-          return insert(
-            operation.values ?? {},
-            source,
-            source === "ui" ? operation.restore : undefined,
-          );
-        case "update":
-          return service.update(id, operation.values ?? {}, source);
-        case "delete":
-          return service.delete(id, source);
-        case "toggle":
-          return service.toggle(id, source);
-        case "sort":
-          return sort(operation.order ?? [], source);
-        default:
-          throw new ValidationError(
-            slug,
-            undefined,
-            `"${
-              String(operation.action)
-            }" is not an operation (list, insert, update, delete, toggle, sort).`,
-          );
+      if (operation.action === "list") {
+        const records = list();
+        return {
+          message: `${definition.title}: ${records.length} record${
+            records.length === 1 ? "" : "s"
+          }.`,
+          records,
+        };
       }
+      if (operation.action === "batch") {
+        return perform(Array.isArray(operation.ops) ? operation.ops : [], source, {
+          batch: true,
+        });
+      }
+      return perform([operation], source, { batch: false });
     },
     info() {
       return {
@@ -356,6 +366,7 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
           type: f.type,
           required: isRequired(f),
           description: f.description,
+          ...(f.options ? { options: [...f.options] } : {}),
         })),
         toggle: definition.toggle,
         scoped,
@@ -369,9 +380,21 @@ export function createCrudService(env: CrudEnv, plugin: LoadedPlugin<CrudDefinit
       if (!scoped) return 0;
       const owned = table.list({ where: { profile_id: profileId } });
       for (const record of owned) table.delete(record.id as number);
-      if (owned.length) changed("delete", "ui");
+      if (owned.length) {
+        env.bus.emit("crud", { app: slug, action: "batch", count: owned.length, source: "ui" });
+        env.live.publish(`${slug}:changed`);
+        env.changed?.(slug, "delete");
+      }
       return owned.length;
     },
   };
+
+  if (evolution.created && definition.seed) {
+    transaction(db, () => {
+      definition.seed!.forEach((values, i) =>
+        table.insert({ ...fill(values, false), ...(definition.sort ? { position: i + 1 } : {}) })
+      );
+    });
+  }
   return service;
 }

@@ -16,8 +16,18 @@ export function screensDir(): string {
     new URL("../../dist/screens/", import.meta.url).pathname;
 }
 
+/** Options for {@linkcode screenshot}. */
+export interface ScreenshotOptions {
+  /** Widths to take (1400 and 800 by default). */
+  widths?: number[];
+}
+
 /** Save `page` as `<name>-<scheme>-<width>.png` in every scheme and width, then restore it. */
-export async function screenshot(page: Page, name: string): Promise<string[]> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: ScreenshotOptions = {},
+): Promise<string[]> {
   const dir = screensDir();
   await Deno.mkdir(dir, { recursive: true });
   const size = page.viewportSize() ?? { width: 1280, height: 800 };
@@ -25,7 +35,7 @@ export async function screenshot(page: Page, name: string): Promise<string[]> {
   try {
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const width of WIDTHS) {
+      for (const width of options.widths ?? WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
         const path = `${dir}/${name}-${scheme}-${width}.png`;
         await page.screenshot({ path, fullPage: true, animations: "disabled" });
