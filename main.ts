@@ -18,7 +18,7 @@ import { createLogger } from "./lib/log.ts";
 import { PluginError } from "./pipeline/base.ts";
 import { PLUGINS } from "./plugins/manifest.gen.ts";
 import { ROUTES } from "./routes/manifest.gen.ts";
-import { EMBEDDED, LOCAL_FILES } from "./static/mod.ts";
+import { EMBEDDED, LAZY, LOCAL_FILES } from "./static/mod.ts";
 
 function fail(message: string, code: number): never {
   // The logger may not exist yet; this is the one place that writes directly.
@@ -62,6 +62,7 @@ export async function main(args: string[]): Promise<void> {
       routes: ROUTES,
       plugins: PLUGINS,
       files: EMBEDDED,
+      lazyFiles: LAZY,
       liveFiles: LOCAL_FILES,
     });
   } catch (error) {

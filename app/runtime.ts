@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   plugins: readonly PluginEntry[];
   /** Embedded static files (name → content). */
   files: Readonly<Record<string, string>>;
+  /** Large static files loaded on first request (name → loader). */
+  lazyFiles?: Readonly<Record<string, () => Promise<string>>>;
   /** Names re-read from disk in dev mode. */
   liveFiles?: readonly string[];
   /** The LLM client; one for `config.ollamaHost` when omitted. */
@@ -111,6 +113,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const bus: Bus<ServiceEvents> = createBus<ServiceEvents>(log.child("bus"));
   const live: Live = createLive();
   const assets: Assets = createAssets(options.files, {
+    lazy: options.lazyFiles,
     live: config.dev ? { dir: "static", names: [...(options.liveFiles ?? [])] } : undefined,
   });
   const bootId = crypto.randomUUID();

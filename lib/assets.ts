@@ -8,7 +8,7 @@
 
 /** One servable file. */
 export interface Asset {
-  body: string;
+  body: string | Uint8Array<ArrayBuffer>;
   type: string;
   etag: string;
 }
@@ -23,6 +23,12 @@ export interface Assets {
 
 /** Options for {@linkcode createAssets}. */
 export interface AssetOptions {
+  /**
+   * Files loaded the first time they are asked for, not at start: the large
+   * libraries only some pages use (a diagram, a chart). Their URLs carry no
+   * content hash, so browsers revalidate them with their ETag.
+   */
+  lazy?: Readonly<Record<string, () => Promise<string>>>;
   /** Re-read these names from `dir` on every request (dev mode). */
   live?: { dir: string; names: string[] };
 }
@@ -60,9 +66,28 @@ export function createAssets(
     table.set(name, { body, type: typeOf(name), etag: contentHash(body) });
   }
   const live = new Set(options.live?.names ?? []);
+  const lazy = options.lazy ?? {};
+  const loading = new Map<string, Promise<Asset>>();
+
+  /** A lazy file, loaded once and kept as bytes (served as they are, never encoded again). */
+  function loadLazy(name: string): Promise<Asset> {
+    let pending = loading.get(name);
+    if (!pending) {
+      pending = lazy[name]!().then((text) => ({
+        body: new TextEncoder().encode(text),
+        type: typeOf(name),
+        etag: contentHash(text),
+      }));
+      // A failed load is tried again on the next request rather than remembered.
+      pending.catch(() => loading.delete(name));
+      loading.set(name, pending);
+    }
+    return pending;
+  }
 
   return {
     async get(name) {
+      if (Object.hasOwn(lazy, name)) return await loadLazy(name);
       if (!table.has(name)) return undefined;
       if (options.live && live.has(name)) {
         try {
@@ -73,6 +98,7 @@ export function createAssets(
       return table.get(name);
     },
     url(name) {
+      if (Object.hasOwn(lazy, name)) return `/static/${name}`;
       const asset = table.get(name);
       if (!asset) throw new Error(`no static file "${name}"`);
       return live.has(name) ? `/static/${name}` : `/static/${name}?v=${asset.etag}`;

@@ -20,6 +20,7 @@ export default function staticFiles(deps: Deps): Hono {
     c.header("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "no-cache");
     if (c.req.header("if-none-match") === etag) return c.body(null, 304);
     c.header("Content-Type", asset.type);
-    return c.body(asset.body);
+    // Two calls, one per overload: Hono types a string body and a byte body apart.
+    return typeof asset.body === "string" ? c.body(asset.body) : c.body(asset.body);
   });
 }

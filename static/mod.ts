@@ -9,11 +9,6 @@ import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import htmxSse from "htmx.org/dist/ext/hx-sse.min.js" with { type: "text" };
 import htmxWs from "htmx.org/dist/ext/hx-ws.min.js" with { type: "text" };
 import sortable from "sortablejs/Sortable.min.js" with { type: "text" };
-import echarts from "echarts/dist/echarts.common.min.js" with { type: "text" };
-import tabulator from "tabulator-tables/dist/js/tabulator.min.js" with { type: "text" };
-import tabulatorCss from "tabulator-tables/dist/css/tabulator.min.css" with { type: "text" };
-// Vendored, not imported through npm: see vendor/README.md.
-import mermaid from "./vendor/mermaid.min.js" with { type: "text" };
 import widgetsJs from "./widgets.js" with { type: "text" };
 import workflowJs from "./workflow.js" with { type: "text" };
 import appCss from "./app.css" with { type: "text" };
@@ -35,10 +30,27 @@ export const EMBEDDED: Readonly<Record<string, string>> = {
   "dev.js": devJs,
   "widgets.js": widgetsJs,
   "workflow.js": workflowJs,
-  "echarts.min.js": echarts,
-  "tabulator.min.js": tabulator,
-  "tabulator.min.css": tabulatorCss,
-  "mermaid.min.js": mermaid,
+};
+
+async function text(module: Promise<{ default: string }>): Promise<string> {
+  return (await module).default;
+}
+
+/**
+ * The large libraries only pages with a chart, a table or a diagram use:
+ * loaded the first time one is asked for, so a Cardflow that never draws a
+ * diagram never holds Mermaid's 5.5 MB (11 MB as a string). The specifiers
+ * are literal, so `deno compile` still embeds them.
+ */
+export const LAZY: Readonly<Record<string, () => Promise<string>>> = {
+  "echarts.min.js": () =>
+    text(import("echarts/dist/echarts.common.min.js", { with: { type: "text" } })),
+  "tabulator.min.js": () =>
+    text(import("tabulator-tables/dist/js/tabulator.min.js", { with: { type: "text" } })),
+  "tabulator.min.css": () =>
+    text(import("tabulator-tables/dist/css/tabulator.min.css", { with: { type: "text" } })),
+  // Vendored, not imported through npm: see vendor/README.md.
+  "mermaid.min.js": () => text(import("./vendor/mermaid.min.js", { with: { type: "text" } })),
 };
 
 /** Files that live in this folder and may be re-read from disk in dev mode. */

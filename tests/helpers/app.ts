@@ -13,7 +13,7 @@ import type { PluginEntry } from "@/pipeline/load.ts";
 import { CONTEXT_HEADER } from "@/web/context.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { ROUTES } from "@/routes/manifest.gen.ts";
-import { EMBEDDED } from "@/static/mod.ts";
+import { EMBEDDED, LAZY } from "@/static/mod.ts";
 
 /** The origin test requests claim to come from. */
 export const ORIGIN = "http://localhost:5001";
@@ -54,6 +54,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     routes: ROUTES,
     plugins: options.plugins ?? PLUGINS,
     files: EMBEDDED,
+    lazyFiles: LAZY,
   });
   async function request(path: string, init: RequestInit & { htmx?: boolean } = {}) {
     const headers = new Headers(init.headers);

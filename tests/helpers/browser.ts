@@ -13,7 +13,7 @@ import { type Server, startServer } from "@/app/server.ts";
 import type { PluginEntry } from "@/pipeline/load.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { ROUTES } from "@/routes/manifest.gen.ts";
-import { EMBEDDED } from "@/static/mod.ts";
+import { EMBEDDED, LAZY } from "@/static/mod.ts";
 
 /** Chromium's flags for this machine's closed network. */
 export const CHROMIUM_ARGS = [
@@ -92,6 +92,7 @@ export async function startTestServer(
     routes: ROUTES,
     plugins,
     files: EMBEDDED,
+    lazyFiles: LAZY,
   });
   return { server, dataDir };
 }
