@@ -310,7 +310,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         reason: "start",
         signal: stopper.signal,
       }))
-        .then(({ file }) => log.info(`start-up backup: ${file.name}`))
+        .then(({ file, onThread }) =>
+          onThread
+            ? log.info(`start-up backup: ${file.name}, written on a worker thread`)
+            : log.warn(
+              `start-up backup: ${file.name}, written on the main thread (too few free file ` +
+                `descriptors to start a thread), so requests waited for it`,
+            )
+        )
         .catch((error) => log.warn(`could not write the start-up backup: ${error.message}`));
     }, START_BACKUP_DELAY_MS);
     Deno.unrefTimer(timer);

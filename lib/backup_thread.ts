@@ -24,6 +24,11 @@ export interface BackgroundRequest {
   options: Omit<BackupOptions, "now" | "check" | "write">;
 }
 
+/** A backup written, and whether a worker thread wrote it (false: this thread, short of descriptors). */
+export interface BackgroundResult extends BackupResult {
+  onThread: boolean;
+}
+
 /** What the worker answers. */
 export type BackgroundReply =
   | { ok: true; result: BackupResult }
@@ -37,14 +42,16 @@ export type BackgroundReply =
 export function backupInBackground(
   source: string,
   options: BackgroundRequest["options"] & { signal?: AbortSignal },
-): Promise<BackupResult> {
+): Promise<BackgroundResult> {
   const { signal, ...crossing } = options;
   if (signal?.aborted) return Promise.reject(new BackupError("Cardflow is stopping"));
-  if (!roomForThread()) return backupHere(source, crossing);
+  if (!roomForThread()) {
+    return backupHere(source, crossing).then((result) => ({ ...result, onThread: false }));
+  }
   const worker = new Worker(new URL("./backup_worker.ts", import.meta.url).href, {
     type: "module",
   });
-  const { promise, resolve, reject } = Promise.withResolvers<BackupResult>();
+  const { promise, resolve, reject } = Promise.withResolvers<BackgroundResult>();
   // Stopping Cardflow stops the copy; its temp file is hidden and never listed.
   const stop = () => {
     worker.terminate();
@@ -56,7 +63,7 @@ export function backupInBackground(
     const reply = event.data;
     if (reply.ok) {
       // Dates cross the thread as Dates; the result is the worker's, as it listed it.
-      resolve(reply.result);
+      resolve({ ...reply.result, onThread: true });
     } else {
       const cause = reply.diskFull ? { code: "ENOSPC" } : undefined;
       reject(new BackupError(reply.message, { cause }));
@@ -72,17 +79,23 @@ export function backupInBackground(
   return promise;
 }
 
-/** Whether the process has the file descriptors a new thread needs (Linux tells; else assumed). */
-function roomForThread(): boolean {
-  if (Deno.build.os !== "linux") return true;
+/**
+ * Whether the process has the file descriptors a new thread needs: found by
+ * opening that many and closing them again. (Reading `/proc/self/fd` would
+ * be exact, but Deno refuses it to every permission set short of
+ * `--allow-all`, so under `-P=cardflow` it always said no.)
+ */
+export function roomForThread(): boolean {
+  // Windows has no descriptor limit to run out of in this way.
+  if (Deno.build.os === "windows") return true;
+  const held: Deno.FsFile[] = [];
   try {
-    const limits = Deno.readTextFileSync("/proc/self/limits");
-    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Infinity);
-    let open = 0;
-    for (const _ of Deno.readDirSync("/proc/self/fd")) open++;
-    return soft - open >= THREAD_ROOM;
+    for (let i = 0; i < THREAD_ROOM; i++) held.push(Deno.openSync("/dev/null"));
+    return true;
   } catch {
-    return false; // not even a descriptor to look with
+    return false;
+  } finally {
+    for (const file of held) file.close();
   }
 }
 

@@ -525,3 +525,25 @@ t(
   },
   !canMount,
 );
+
+t(
+  "under its own permission set, the start-up backup is written on a worker thread, not the one serving",
+  async () => {
+    // Unit tests run with -A; `-P=cardflow` is what a person runs, and what refused
+    // the descriptor count that decides between a thread and this one.
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-backup-thread-" });
+    try {
+      const app = await spawnCardflow({ args: ["--data-dir", dir, "--log-level", "info"] });
+      let line: string | undefined;
+      for (let i = 0; i < 100 && !line; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        line = app.output().match(/start-up backup: .*/)?.[0];
+      }
+      await app.stop();
+      assert.ok(line, `no start-up backup logged:\n${app.output()}`);
+      assert.match(line, /written on a worker thread/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

@@ -80,6 +80,16 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 20));
       }
       assert.equal(exited, false, `Cardflow exited:\n${app.output()}`);
+      // The start-up backup comes due with the files still taken: it must not start a
+      // thread it has no descriptors for (Deno would panic); here it cannot even open the
+      // database, and says so.
+      const deadline = Date.now() + 10_000;
+      while (!/start-up backup/.test(app.output()) && !exited && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.match(app.output(), /start-up backup/);
+      assert.doesNotMatch(app.output(), /worker thread/);
+      assert.equal(exited, false, `Cardflow exited:\n${app.output()}`);
       for (const conn of stalled.splice(0)) conn.close();
       let status = 0;
       while (status !== 200 && !exited) {
