@@ -36,6 +36,10 @@ function cellText(value: TableCell): string {
   return String(value);
 }
 
+function rowCount(n: number): string {
+  return n === 1 ? "1 row" : `${n} rows`;
+}
+
 /** A sortable, filterable, paged table of `rows`. */
 export function DataTable(props: DataTableProps) {
   const tableId = `table-${props.id}`;
@@ -52,7 +56,9 @@ export function DataTable(props: DataTableProps) {
             autocomplete="off"
           />
         </label>
-        <span class="muted">{props.rows.length} rows</span>
+        <span class="muted" data-table-count={tableId} aria-live="polite">
+          {rowCount(props.rows.length)}
+        </span>
         {props.csv && <a href={props.csv} download>Download CSV</a>}
       </div>
       <table id={tableId} class="data" data-table data-page-size={props.pageSize ?? 100}>

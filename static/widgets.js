@@ -155,6 +155,14 @@
           };
           box.addEventListener("input", filter);
           table.on("tableBuilt", filter);
+          // The count beside the box follows the filter: "1 of 9 rows".
+          const count = document.querySelector(`[data-table-count="${holder.id}"]`);
+          if (count) {
+            table.on("dataFiltered", (filters, rows) => {
+              const all = data.length === 1 ? "1 row" : `${data.length} rows`;
+              count.textContent = rows.length === data.length ? all : `${rows.length} of ${all}`;
+            });
+          }
         }
       } catch (error) {
         fail(holder, error);

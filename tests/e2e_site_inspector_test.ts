@@ -106,6 +106,10 @@ browserTest(
         1,
         "the filter leaves one row",
       );
+      assert.equal(
+        (await page.locator("#step-pages [data-table-count]").textContent())?.trim(),
+        "1 of 9 rows",
+      );
       await screenshot(page, "inspector-table");
       await page.locator("#step-pages input[type=search]").fill("");
 

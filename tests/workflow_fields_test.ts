@@ -130,6 +130,12 @@ Deno.test("good values are stored typed, files kept and downloadable, and the ca
     assert.equal(await file.text(), "<b>two</b>");
     const other = await app.request("/formkit/run/good/file/..%2F..%2Fetc%2Fpasswd");
     assert.equal(other.status, 404);
+    const next = await (await app.request("/formkit/run/good/step/done", { htmx: true })).text();
+    assert.match(
+      next,
+      /Comment <span class="muted">\(optional\)<\/span>/,
+      "a space before (optional)",
+    );
   } finally {
     app.close();
   }

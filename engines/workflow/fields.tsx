@@ -99,7 +99,15 @@ export function FieldInput(props: {
         aria-invalid={invalid}
         id={ids.input}
       >
-        <legend>{label}{required ? "" : <span class="muted">(optional)</span>}</legend>
+        <legend>
+          {label}
+          {required ? "" : (
+            <>
+              {" "}
+              <span class="muted">(optional)</span>
+            </>
+          )}
+        </legend>
         {help}
         {optionsOf(field).map((o, i) => (
           <label class="choice">
@@ -212,7 +220,12 @@ export function FieldInput(props: {
     <div class={`field ${field.kind}`}>
       <label for={ids.input}>
         {label}
-        {required || field.kind === "checkbox" ? "" : <span class="muted">(optional)</span>}
+        {required || field.kind === "checkbox" ? "" : (
+          <>
+            {" "}
+            <span class="muted">(optional)</span>
+          </>
+        )}
       </label>
       {help}
       {input}

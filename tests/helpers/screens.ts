@@ -32,11 +32,20 @@ export async function screenshot(
   await Deno.mkdir(dir, { recursive: true });
   const size = page.viewportSize() ?? { width: 1280, height: 800 };
   const files: string[] = [];
+  // A full-page picture of a scrolled page draws the sticky top bar where the scroll left it,
+  // over the content: taken from the top, and the place given back afterwards.
+  const scrolled = await page.evaluate(
+    "(() => { const at = scrollY; scrollTo(0, 0); return at; })()",
+  );
   try {
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const width of options.widths ?? WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
+        // Two frames, so the new width and scheme are painted below the fold too.
+        await page.evaluate(
+          "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))",
+        );
         const path = `${dir}/${name}-${scheme}-${width}.png`;
         await page.screenshot({ path, fullPage: true, animations: "disabled" });
         files.push(path);
@@ -45,6 +54,7 @@ export async function screenshot(
   } finally {
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize(size);
+    await page.evaluate(`scrollTo(0, ${Number(scrolled)})`);
   }
   return files;
 }
