@@ -21,7 +21,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { type LoadResult, measure } from "../bench/load.ts";
 import { measureDevReload } from "../bench/dev_reload.ts";
-import { measureRelay } from "../bench/relay.ts";
 
 const arg = (name: string) => Deno.args[Deno.args.indexOf(name) + 1];
 const seconds = Deno.args.includes("--seconds") ? Number(arg("--seconds")) || 3 : 3;
@@ -161,29 +160,11 @@ async function seedRun(url: string, key: string): Promise<void> {
 /** Sequential submits of Hello's first step, tracking the version. */
 async function submits(url: string, key: string, count: number): Promise<LoadResult> {
   await post(url, "/hello/start", { key });
-  const latencies: number[] = [];
-  const started = performance.now();
-  let errors = 0;
-  for (let v = 1; v <= count; v++) {
-    const t0 = performance.now();
-    const res = await post(url, `/hello/run/${key}/step/step_01`, {
-      version: String(v),
-      name: `n${v}`,
-    });
-    latencies.push(performance.now() - t0);
-    if (res.status !== 200) errors++;
-  }
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!;
-  return {
-    rps: count / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    requests: count,
-    errors,
-    tool: "deno",
-  };
+  return await sequential(url, [`/hello/run/${key}/step/step_01`], count, (i) => ({
+    method: "POST",
+    headers: form(url),
+    body: new URLSearchParams({ version: String(i + 1), name: `n${i + 1}` }),
+  }));
 }
 
 function populate(dataDir: string, runs: number, tasks: number): void {
@@ -386,7 +367,13 @@ await listFigures(app.url);
 await stop(app.child);
 await Deno.remove(dataDir, { recursive: true });
 
-const relay = await measureRelay();
+const relayRun = await new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", "bench/relay.ts"],
+  cwd: ROOT,
+  stdout: "piped",
+  stderr: "inherit",
+}).output();
+const relay = JSON.parse(new TextDecoder().decode(relayRun.stdout)) as { p50: number; p99: number };
 extra["LLM token relay p50 (ms)"] = relay.p50;
 extra["LLM token relay p99 (ms)"] = relay.p99;
 
