@@ -106,6 +106,11 @@ const RENDER_EVERY_MS = 400;
 /** Save a streaming answer at most this often (it is saved whole when it ends). */
 const SAVE_EVERY_MS = 2000;
 
+/** Whether message `m` changed data that is still changed (it can be undone, or was applied). */
+function changedSomething(m: ChatMessage): boolean {
+  return Boolean(m.undo?.length) || m.meta.proposal?.state === "applied";
+}
+
 /** Create the hub of one database. */
 export function createChatHub(deps: HubDeps): ChatHub {
   const { services, llm } = deps;
@@ -465,9 +470,15 @@ export function createChatHub(deps: HubDeps): ChatHub {
         )
         : [];
       const operations = group.length ? combineUndo(group.flatMap((x) => x.undo ?? [])) : m.undo;
-      const done = services.apply(operations, "ui");
+      const done = services.apply(operations, "ui").map((a) => a.message);
       for (const x of [m, ...group]) {
-        conversation.update(x.id, { undo: null });
+        const proposal = x.meta.proposal;
+        conversation.update(x.id, {
+          undo: null,
+          ...(proposal?.state === "applied"
+            ? { meta: { ...x.meta, proposal: { ...proposal, state: "undone" as const } } }
+            : {}),
+        });
         replace(x.id);
       }
       say("note", `Undone: ${done.join(" ")}`);
@@ -477,10 +488,15 @@ export function createChatHub(deps: HubDeps): ChatHub {
     apply(id) {
       const { m, proposal } = openProposal(id);
       const done = services.apply([proposal.operation], "ui");
-      conversation.update(id, { meta: { ...m.meta, proposal: { ...proposal, state: "applied" } } });
+      const undo = done.flatMap((a) => a.undo ? [a.undo] : []);
+      conversation.update(id, {
+        meta: { ...m.meta, proposal: { ...proposal, state: "applied" } },
+        ...(undo.length ? { undo } : {}),
+      });
       replace(id);
-      say("note", `Applied: ${done.join(" ")}`);
-      return done.join(" ");
+      const said = done.map((a) => a.message).join(" ");
+      say("note", `Applied: ${said}`);
+      return said;
     },
     dismiss(id) {
       const { m, proposal } = openProposal(id);
@@ -507,8 +523,13 @@ export function createChatHub(deps: HubDeps): ChatHub {
           `A message is 1 to ${MAX_QUESTION.toLocaleString("en")} characters.`,
         );
       }
-      if (busyRefusal(asker.from)) return Promise.resolve();
       const later = conversation.recent(profile(), 500).filter((x) => x.id > id);
+      if (later.some(changedSomething)) {
+        throw new ConflictError(
+          "A later answer changed something: undo its changes first, then edit this message.",
+        );
+      }
+      if (busyRefusal(asker.from)) return Promise.resolve();
       conversation.removeAfter(profile(), id);
       for (const x of later) drop(x.id);
       conversation.update(id, { content: edited });
@@ -523,7 +544,7 @@ export function createChatHub(deps: HubDeps): ChatHub {
         throw new NotFoundError("chat", "question", "There is no question to answer again.");
       }
       const after = recent.filter((m) => m.id > question.id);
-      if (after.some((m) => m.undo?.length || m.meta.proposal?.state === "applied")) {
+      if (after.some(changedSomething)) {
         throw new ConflictError(
           "The last answer changed something: undo its changes first, then regenerate.",
         );

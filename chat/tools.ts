@@ -10,7 +10,7 @@
 
 import { ConflictError, NotFoundError, ValidationError } from "../lib/errors.ts";
 import type { ToolCall, ToolSpec } from "../lib/llm.ts";
-import { fieldsOf, isRequiredField } from "../pipeline/workflow/define.ts";
+import { fieldsOf, isRequiredField, type StepSpec } from "../pipeline/workflow/define.ts";
 import { StateError } from "../pipeline/workflow/machine.ts";
 import {
   type CrudAppInfo,
@@ -44,7 +44,7 @@ export interface ToolOutcome {
 export const MAX_RESULT_CHARS = 4000;
 
 const CRUD_ACTIONS = ["list", "get", "insert", "update", "toggle", "sort", "delete"] as const;
-const WORKFLOW_ACTIONS = ["list", "read", "start", "submit", "finalize"] as const;
+const WORKFLOW_ACTIONS = ["list", "read", "start", "submit", "revert", "finalize"] as const;
 
 /** The tools offered for `services`' apps and workflows. */
 export function toolSpecs(apps: CrudAppInfo[], workflows: readonly WorkflowService[]): ToolSpec[] {
@@ -86,7 +86,8 @@ export function toolSpecs(apps: CrudAppInfo[], workflows: readonly WorkflowServi
         name: "workflow",
         description: "List, read, start and fill in runs of Cardflow's step-by-step workflows. " +
           "Read a run first: it tells each step's fields and the run's version, which submit " +
-          "needs. Submitting a step clears every later step. Finalizing is only proposed.",
+          "needs. Revert opens a done step again and answers its values; submitting it then " +
+          "replaces them and clears every later step. Finalizing is only proposed.",
         parameters: {
           type: "object",
           required: ["workflow", "action"],
@@ -94,7 +95,7 @@ export function toolSpecs(apps: CrudAppInfo[], workflows: readonly WorkflowServi
             workflow: { type: "string", enum: workflows.map((w) => w.slug) },
             action: { type: "string", enum: [...WORKFLOW_ACTIONS] },
             key: { type: "string", description: "the run's key (start makes one up if omitted)" },
-            step: { type: "string", description: "the step id, for submit" },
+            step: { type: "string", description: "the step id, for submit and revert" },
             version: { type: "integer", description: "the run's version from read, for submit" },
             values: { type: "object", description: "the step's field values, for submit" },
           },
@@ -265,17 +266,22 @@ function describeRun(workflow: WorkflowService, run: Run): Record<string, unknow
     version: run.version,
     status: runStatus(definition, run),
     finalized: run.state.finalized,
-    steps: definition.steps.map((step) => ({
-      id: step.id,
-      label: step.label,
-      done: step.id in run.state.steps && !(run.state.jobs[step.id]?.status === "running"),
-      values: run.state.steps[step.id],
-      fields: fieldsOf(step).map((f) => ({
-        name: f.name,
-        kind: f.kind,
-        required: isRequiredField(f),
-        ...(f.options ? { options: f.options } : {}),
-      })),
+    steps: definition.steps.map((step) => describeStep(run, step)),
+  };
+}
+
+/** One step of a run as the model sees it: its fields and, when done, its values. */
+function describeStep(run: Run, step: StepSpec): Record<string, unknown> {
+  return {
+    id: step.id,
+    label: step.label,
+    done: step.id in run.state.steps && !(run.state.jobs[step.id]?.status === "running"),
+    values: run.state.steps[step.id],
+    fields: fieldsOf(step).map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      required: isRequiredField(f),
+      ...(f.options ? { options: f.options } : {}),
     })),
   };
 }
@@ -285,6 +291,23 @@ function text(value: unknown, what: string): string {
     throw new ValidationError("tool", what, `${what} is needed`);
   }
   return value.trim();
+}
+
+/**
+ * The run `key` of `workflow` if it belongs to the current profile (or to
+ * none): another profile's run answers like a missing one.
+ */
+function ownRun(services: Services, workflow: WorkflowService, key: string): Run {
+  const run = workflow.load(key);
+  const profile = services.profiles.current().id;
+  if (run.profile_id !== null && run.profile_id !== profile) {
+    throw new NotFoundError(
+      "pipeline",
+      key,
+      `There is no ${workflow.definition.title} run with the key "${key}".`,
+    );
+  }
+  return run;
 }
 
 async function runWorkflow(
@@ -310,7 +333,7 @@ async function runWorkflow(
       };
     }
     case "read": {
-      const run = workflow.load(text(a.key, "key"));
+      const run = ownRun(services, workflow, text(a.key, "key"));
       return {
         summary: `Read the ${title} run ${run.key}.`,
         result: bounded(describeRun(workflow, run)),
@@ -320,6 +343,16 @@ async function runWorkflow(
     case "start": {
       const key = typeof a.key === "string" && a.key.trim() ? a.key.trim() : workflow.suggestKey();
       const { run, created } = workflow.start(key, source);
+      if (
+        !created && run.profile_id !== null && run.profile_id !== services.profiles.current().id
+      ) {
+        // Another profile's run: say only that the key is taken.
+        throw new ValidationError(
+          "tool",
+          "key",
+          `The key "${key}" is taken: leave the key out to get a new one.`,
+        );
+      }
       return {
         summary: created
           ? `Started the ${title} run ${run.key}.`
@@ -360,7 +393,7 @@ async function runWorkflow(
           ? ""
           : JSON.stringify(value);
       }
-      const before = workflow.load(key);
+      const before = ownRun(services, workflow, key);
       const result = await workflow.submit(key, stepId, version, input, source);
       if (!result.ok) {
         const why = [result.message, ...Object.values(result.errors)].filter(Boolean).join(" ");
@@ -385,8 +418,26 @@ async function runWorkflow(
         wrote: true,
       };
     }
+    case "revert": {
+      const key = text(a.key, "key");
+      const stepId = text(a.step, "step");
+      ownRun(services, workflow, key);
+      // As the button: reopening a step writes nothing; submitting it again does.
+      const run = workflow.checkRevert(key, stepId);
+      const step = workflow.definition.steps.find((s) => s.id === stepId)!;
+      return {
+        summary: `Opened “${step.label}” of the ${title} run ${key} again.`,
+        result: bounded({
+          reopened: describeStep(run, step),
+          version: run.version,
+          note: "Nothing changed yet. Submit this step with new values to replace them; " +
+            "that clears every later step.",
+        }),
+        wrote: false,
+      };
+    }
     case "finalize": {
-      const run = workflow.load(text(a.key, "key"));
+      const run = ownRun(services, workflow, text(a.key, "key"));
       return {
         summary: `Proposed finalizing the ${title} run ${run.key}.`,
         result: bounded({

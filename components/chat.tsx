@@ -21,7 +21,7 @@ export interface MessageView {
   /** For a tool entry: what the model asked and what came back. */
   tool?: { name: string; args: unknown; result: string };
   /** For a proposal: whether it is still waiting, applied or dismissed. */
-  proposal?: "open" | "applied" | "dismissed";
+  proposal?: "open" | "applied" | "undone" | "dismissed";
   /** The newest answer: it can be regenerated. */
   last?: boolean;
 }
@@ -149,7 +149,11 @@ function Proposal(props: { message: MessageView }) {
         )
         : (
           <p class="muted">
-            {m.proposal === "applied" ? "Applied." : "Dismissed: nothing was done."}
+            {m.proposal === "applied"
+              ? "Applied."
+              : m.proposal === "undone"
+              ? "Applied, then undone."
+              : "Dismissed: nothing was done."}
           </p>
         )}
       {m.undoable && <UndoButton id={m.id} />}

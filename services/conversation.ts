@@ -42,7 +42,7 @@ export interface MessageMeta {
   /** For a tool entry: what the model asked and what came back. */
   tool?: { name: string; args: unknown; result: string };
   /** For a proposal: the operation that runs only when the person clicks Apply. */
-  proposal?: { operation: Operation; state: "open" | "applied" | "dismissed" };
+  proposal?: { operation: Operation; state: "open" | "applied" | "undone" | "dismissed" };
   /** The answer was cut short (too long, stopped, failed). */
   cut?: boolean;
 }

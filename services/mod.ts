@@ -37,6 +37,12 @@ import { createRuns, type Runs } from "./workflows/runs.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/service.ts";
 
 /** What the services of one database are built from. */
+/** What one operation of `Services.apply` did, and how to take it back. */
+export interface Applied {
+  message: string;
+  undo?: Operation;
+}
+
 export interface ServicesOptions {
   db: Db;
   plugins: readonly LoadedPlugin[];
@@ -81,9 +87,9 @@ export interface Services {
   /**
    * Run `operations` in one transaction, in order: all of them or none (the
    * one Undo of everything an assistant's answer changed, an applied
-   * proposal). Returns one sentence per operation.
+   * proposal). Returns, per operation, one sentence and how to undo it.
    */
-  apply(operations: readonly Operation[], source: Source): string[];
+  apply(operations: readonly Operation[], source: Source): Applied[];
   /** Changes made on pages, kept to be undone by token. */
   undo: Undo;
   /** Tell every open page that the context changed and why (they show a notice). */
@@ -207,22 +213,37 @@ export function createServices(options: ServicesOptions): Services {
     conversation,
     apply(operations, source) {
       return transaction(db, () =>
-        operations.map((operation) => {
-          if (!isWorkflowOperation(operation)) return crud.execute(operation, source).message;
+        operations.map((operation): Applied => {
+          if (!isWorkflowOperation(operation)) {
+            const { message, undo } = crud.execute(operation, source);
+            return undo ? { message, undo } : { message };
+          }
           const workflow = workflowServices.find((w) => w.slug === operation.workflow);
           if (!workflow) {
             throw new NotFoundError("workflows", operation.workflow, "That workflow is gone.");
           }
           if (operation.action === "finalize") {
-            workflow.finalize(operation.key, operation.version, source);
-            return `Finalized the ${workflow.definition.title} run ${operation.key}.`;
+            const before = workflow.load(operation.key);
+            const after = workflow.finalize(operation.key, operation.version, source);
+            return {
+              message: `Finalized the ${workflow.definition.title} run ${operation.key}.`,
+              undo: {
+                workflow: workflow.slug,
+                action: "restore",
+                key: operation.key,
+                version: after.version,
+                state: before.state,
+              },
+            };
           }
-          return workflow.restore(
-            operation.key,
-            operation.state ?? null,
-            operation.version,
-            source,
-          );
+          return {
+            message: workflow.restore(
+              operation.key,
+              operation.state ?? null,
+              operation.version,
+              source,
+            ),
+          };
         }));
     },
     undo: createUndo({ crud: registry, profileId: () => profiles.current().id }),

@@ -171,13 +171,24 @@
       const raw = button.closest(".msg")?.querySelector("template.raw");
       text = raw ? raw.content.textContent : "";
     }
+    let copied = false;
     try {
       await navigator.clipboard.writeText(text);
-      button.textContent = "Copied";
+      copied = true;
     } catch {
-      button.textContent = "Copy failed";
+      // No clipboard permission (an insecure origin, a headless browser): select the code instead.
+      const code = button.dataset.copy === "code" &&
+        button.closest(".code-block")?.querySelector("code");
+      if (code) {
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+      }
+      button.textContent = code ? "Selected: press Ctrl+C" : "Copy failed";
     }
-    setTimeout(() => (button.textContent = "Copy"), 1500);
+    if (copied) button.textContent = "Copied";
+    setTimeout(() => (button.textContent = "Copy"), 2000);
   });
   document.addEventListener("keydown", (event) => {
     const box = event.target;

@@ -199,29 +199,6 @@
     }
   };
 
-  // Copy buttons: <button data-copy="ELEMENT-ID">.
-  document.addEventListener("click", async (event) => {
-    const button = event.target.closest && event.target.closest("button[data-copy]");
-    if (!button) return;
-    const source = document.getElementById(button.dataset.copy);
-    if (!source) return;
-    const text = source.textContent;
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(text);
-      copied = true;
-    } catch {
-      // No clipboard permission (an insecure origin, a headless browser): select it instead.
-      const range = document.createRange();
-      range.selectNodeContents(source);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      copied = document.execCommand && document.execCommand("copy");
-    }
-    button.textContent = copied ? "Copied" : "Selected: press Ctrl+C";
-    setTimeout(() => (button.textContent = "Copy"), 2000);
-  });
-
   const scan = () => {
     charts(document);
     tables(document);

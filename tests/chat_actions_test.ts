@@ -114,6 +114,18 @@ chatTest(
       const refused = await post(s, "/chat/regenerate");
       assert.equal(refused.status, 409);
       assert.match(refused.text, /undo its changes first/);
+      // Editing an earlier question would drop that answer and its Undo: refused the same way.
+      const first = chatRows(s).find((r) => r.role === "user")!;
+      const edit = await post(s, `/chat/message/${first.id}/edit`, { message: "Say a word" });
+      assert.equal(edit.status, 409);
+      assert.match(edit.text, /undo its changes first, then edit/);
+      assert.equal(chatRows(s).filter((r) => r.role === "user").length, 2, "nothing dropped");
+      // Once its change is undone, both work again.
+      const summary = chatRows(s).filter((r) => r.role === "operation").at(-1)!;
+      assert.equal((await post(s, `/chat/undo/${summary.id}`)).status, 204);
+      s.fake.replies.push({ tokens: ["Three."] });
+      assert.equal((await post(s, "/chat/regenerate")).status, 202);
+      await s.ws.waitFor((f) => isFinal(f) && /Three\./.test(f.content));
     } finally {
       await s.done();
     }

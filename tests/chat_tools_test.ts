@@ -267,6 +267,74 @@ chatTest(
         headers: pageHeaders(s.server),
       });
       assert.equal(again.status, 409, "a proposal is applied once");
+
+      // An applied proposal is undone like any other change: the run unlocked, the task back.
+      for (const proposal of proposals.toReversed()) {
+        const log = await (await fetch(`${s.server.url}/chat/log`)).text();
+        assert.match(log, new RegExp(`hx-post="/chat/undo/${proposal.id}"`), "Undo is offered");
+        const res = await fetch(`${s.server.url}/chat/undo/${proposal.id}`, {
+          method: "POST",
+          headers: pageHeaders(s.server),
+        });
+        assert.equal(res.status, 204, await res.text());
+      }
+      assert.equal(run().state.finalized, false, "the finalize was undone");
+      assert.deepEqual(tasks(s).map((t) => t.name), ["Keep me"], "the deleted task is back");
+      const log = await (await fetch(`${s.server.url}/chat/log`)).text();
+      assert.equal(log.match(/Applied, then undone\./g)?.length, 2);
+    } finally {
+      await s.done();
+    }
+  },
+);
+
+chatTest(
+  "revert reopens a done step and writes nothing; another profile's run answers like a missing one",
+  async () => {
+    const s = await chatSetup();
+    try {
+      await postForm(s, "/hello/start", { key: "mine" });
+      await postForm(s, "/hello/run/mine/step/step_01", { version: "1", name: "Ada" });
+      await postForm(s, "/hello/start", { key: "theirs" });
+      await postForm(s, "/hello/run/theirs/step/step_01", { version: "1", name: "Bob" });
+      s.server.runtime.db().prepare("UPDATE pipeline SET profile_id = 999 WHERE key = 'theirs'")
+        .run();
+      const call = (action: string, key: string, extra: Record<string, unknown> = {}) => ({
+        name: "workflow",
+        arguments: { workflow: "hello", action, key, ...extra },
+      });
+      s.fake.replies.push(
+        {
+          toolCalls: [
+            call("revert", "mine", { step: "step_01" }),
+            call("read", "theirs"),
+            call("read", "nobody"),
+            call("submit", "theirs", { step: "step_01", version: 2, values: { name: "Eve" } }),
+            call("revert", "theirs", { step: "step_01" }),
+            call("finalize", "theirs"),
+            call("start", "theirs"),
+          ],
+        },
+        { tokens: ["Done."] },
+      );
+      s.ws.send({ message: "Let me change my name in run mine, and look at theirs" });
+      await s.ws.waitFor((f) => isFinal(f) && /Done\./.test(f.content));
+      await settled(s);
+      const runs = s.server.runtime.services().workflows.runs;
+      assert.equal(runs.find("mine")!.version, 2, "revert wrote nothing");
+      assert.deepEqual(runs.find("theirs")!.state.steps.step_01, { name: "Bob" });
+      assert.equal(runs.find("theirs")!.version, 2);
+
+      const results = s.fake.requests[1]!.messages.filter((m) => m.role === "tool")
+        .map((m) => m.content);
+      assert.match(results[0]!, /"reopened":\{"id":"step_01".*"values":\{"name":"Ada"\}/);
+      assert.match(results[0]!, /"version":2/);
+      const missing = results[2]!.replace("nobody", "K");
+      for (const i of [1, 3, 4, 5]) {
+        assert.equal(results[i]!.replace("theirs", "K"), missing, `call ${i} reveals nothing`);
+      }
+      assert.match(results[6]!, /is taken: leave the key out/);
+      assert.equal(chatRows(s).filter((r) => r.role === "proposal").length, 0);
     } finally {
       await s.done();
     }

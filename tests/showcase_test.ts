@@ -74,7 +74,7 @@ Deno.test("the showcase takes every input kind, renders Markdown, a table and co
     assert.match(await fragment(app, "show", "code"), /<span class="hljs-keyword">const<\/span>/);
     assert.match(
       await fragment(app, "show", "code"),
-      /<button[^>]*data-copy="code-snippet"[^>]*>\s*Copy/,
+      /<div id="code-snippet"><div class="code-block"><button[^>]*data-copy="code"[^>]*>\s*Copy/,
     );
     assert.doesNotMatch(await fragment(app, "show", "code"), /<b>/);
     const summary = await fragment(app, "show", "summary");
