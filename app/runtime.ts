@@ -125,7 +125,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       stallMs: config.llmStallMs,
       log: log.child("llm"),
     })
-    : createLlm({ host: config.ollamaHost, stallMs: config.llmStallMs, log: log.child("llm") }));
+    : createLlm({
+      host: config.ollamaHost,
+      stallMs: config.llmStallMs,
+      contextTokens: config.llmContext,
+      log: log.child("llm"),
+    }));
   const stopper = new AbortController();
   const memory = config.dataDir === ":memory:";
   // One per data folder, kept across switches and restarts (so the browser's cookie stays good).

@@ -11,6 +11,7 @@
 
 import { type Llm, LlmError, type LlmMessage, type ToolCall, type ToolSpec } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
+import { CONTEXT_DEFAULTS, fitPrompt } from "./context.ts";
 import type { ToolOutcome } from "./tools.ts";
 
 /** The bounds on one answer. */
@@ -25,6 +26,12 @@ export interface AnswerLimits {
   timeMs: number;
   /** The answer's text, in characters; the stream is stopped beyond it. */
   answerChars: number;
+  /**
+   * The most one round's prompt may take, tools included, in estimated
+   * tokens: the model's context window less room for the answer. Earlier
+   * turns, then the oldest tool results, give way (`fitPrompt`).
+   */
+  promptTokens: number;
 }
 
 /** Defaults for {@linkcode AnswerLimits}. */
@@ -34,6 +41,7 @@ export const ANSWER_LIMITS: AnswerLimits = {
   writes: 20,
   timeMs: 120_000,
   answerChars: 64 * 1024,
+  promptTokens: 8192 - CONTEXT_DEFAULTS.answerTokens,
 };
 
 /** Where an answer's output goes. */
@@ -95,7 +103,8 @@ export async function runAnswer(options: AnswerOptions): Promise<AnswerResult> {
     result.rounds++;
     const round = new AbortController();
     const signal = AbortSignal.any([options.signal, deadline, round.signal]);
-    result.sent.push([...messages]);
+    const prompt = fitPrompt(messages, limits.promptTokens, tools);
+    result.sent.push(prompt);
     output.thinking(true);
     let id: number | undefined;
     let content = "";
@@ -103,7 +112,7 @@ export async function runAnswer(options: AnswerOptions): Promise<AnswerResult> {
     const calls: ToolCall[] = [];
     let failure: LlmError | undefined;
     try {
-      for await (const chunk of llm.chat(model, messages, { signal, tools })) {
+      for await (const chunk of llm.chat(model, prompt, { signal, tools })) {
         if ("tool" in chunk) {
           calls.push(chunk.tool);
           continue;
@@ -132,7 +141,9 @@ export async function runAnswer(options: AnswerOptions): Promise<AnswerResult> {
       }
       if (deadline.aborted) {
         failure = new LlmError(
-          `The answer took longer than ${Math.round(limits.timeMs / 1000)} s and was stopped.`,
+          `The answer took longer than ${
+            Number((limits.timeMs / 1000).toFixed(1))
+          } s and was stopped.`,
         );
       }
     }

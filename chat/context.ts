@@ -3,11 +3,12 @@
  * What the model is sent: the system message first, always; then what the
  * person is looking at and the latest workflow notes, bounded; then as many
  * earlier turns as fit a token budget, newest kept; then the question. The
- * prompt's size is measured (roughly, four characters a token) so it never
- * outgrows the budget whatever the history holds.
+ * prompt's size is measured (roughly, four characters a token), the tool list
+ * included, and `fitPrompt` keeps every round of the tool loop within the
+ * model's context window whatever the history and the tool results hold.
  */
 
-import type { LlmMessage } from "../lib/llm.ts";
+import type { LlmMessage, ToolSpec } from "../lib/llm.ts";
 import { isKind } from "../pipeline/plugin.ts";
 import * as machine from "../pipeline/workflow/machine.ts";
 import type { ChatMessage } from "../services/conversation.ts";
@@ -15,8 +16,10 @@ import type { Services } from "../services/mod.ts";
 
 /** Budgets for what the model is sent. */
 export const CONTEXT_DEFAULTS = {
-  /** Earlier turns, in estimated tokens. */
+  /** Earlier turns, in estimated tokens, at most (less when the prompt needs the room). */
   historyTokens: 6000,
+  /** Room kept in the context window for the answer, in tokens. */
+  answerTokens: 1024,
   /** The page and notes paragraph, in characters. */
   contextChars: 2000,
   /** How many recent workflow notes the model hears about. */
@@ -28,9 +31,57 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Tokens of a whole prompt. */
-export function promptTokens(messages: readonly LlmMessage[]): number {
-  return messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+/** Tokens of one message: its text, its tool calls, and a little for its role. */
+function messageTokens(m: LlmMessage): number {
+  const calls = m.role === "assistant" && m.toolCalls?.length
+    ? estimateTokens(JSON.stringify(m.toolCalls))
+    : 0;
+  return estimateTokens(m.content) + calls + 4;
+}
+
+/** Tokens of a whole prompt, with the tool list it is sent with. */
+export function promptTokens(messages: readonly LlmMessage[], tools?: readonly ToolSpec[]): number {
+  const list = tools?.length ? estimateTokens(JSON.stringify(tools)) : 0;
+  return messages.reduce((n, m) => n + messageTokens(m), list);
+}
+
+/** What a tool result is replaced with when the prompt has no room left for it. */
+export const DROPPED_RESULT =
+  '{"dropped":"this result no longer fits the model\'s context; ask again for less"}';
+
+/**
+ * `messages` made to fit `budget` tokens (tools included): the earliest
+ * earlier turns go first, then the oldest tool results are replaced by a
+ * short note. System messages, the question and the tool calls stay.
+ */
+export function fitPrompt(
+  messages: readonly LlmMessage[],
+  budget: number,
+  tools?: readonly ToolSpec[],
+): LlmMessage[] {
+  const out = [...messages];
+  let size = promptTokens(out, tools);
+  const question = out.findLastIndex((m) => m.role === "user");
+  // Earlier turns: after the leading system messages, before the question.
+  const first = out.findIndex((m) => m.role !== "system");
+  let end = question;
+  let dropped = false;
+  // Drop whole exchanges: once one turn went, an answer whose question went goes too.
+  while (
+    first >= 0 && first < end && (size > budget || (dropped && out[first]!.role !== "user"))
+  ) {
+    size -= messageTokens(out[first]!);
+    out.splice(first, 1);
+    end--;
+    dropped = true;
+  }
+  for (let i = end + 1; size > budget && i < out.length; i++) {
+    const m = out[i]!;
+    if (m.role !== "tool" || m.content === DROPPED_RESULT) continue;
+    size -= estimateTokens(m.content) - estimateTokens(DROPPED_RESULT);
+    out[i] = { ...m, content: DROPPED_RESULT };
+  }
+  return out;
 }
 
 /** One sentence or two about the page at `url`: which app, which run and where it stands. */
@@ -79,6 +130,10 @@ export interface ComposeOptions {
   /** What the person is looking at. */
   page?: string;
   historyTokens?: number;
+  /** The most the whole prompt may take (the context window less the answer's room). */
+  promptTokens?: number;
+  /** The tools it is sent with (they take room too). */
+  tools?: readonly ToolSpec[];
 }
 
 /** The messages sent to the model for one answer. */
@@ -91,19 +146,22 @@ export function composeMessages(options: ComposeOptions): LlmMessage[] {
     notes.length ? `Recent workflow activity: ${notes.join(" | ")}` : undefined,
   ].filter(Boolean).join("\n").slice(0, CONTEXT_DEFAULTS.contextChars);
 
+  const fixed: LlmMessage[] = [
+    ...(options.system ? [{ role: "system" as const, content: options.system }] : []),
+    ...(context ? [{ role: "system" as const, content: `Context: ${context}` }] : []),
+  ];
+  const question: LlmMessage = { role: "user", content: options.question };
+  const room = options.promptTokens === undefined
+    ? budget
+    : Math.min(budget, options.promptTokens - promptTokens([...fixed, question], options.tools));
   const turns: LlmMessage[] = [];
   let used = 0;
   for (const m of [...options.history].reverse()) {
     if ((m.role !== "user" && m.role !== "assistant") || m.content === "") continue;
     const cost = estimateTokens(m.content) + 4;
-    if (used + cost > budget) break;
+    if (used + cost > room) break;
     used += cost;
     turns.unshift({ role: m.role, content: m.content });
   }
-  return [
-    ...(options.system ? [{ role: "system" as const, content: options.system }] : []),
-    ...(context ? [{ role: "system" as const, content: `Context: ${context}` }] : []),
-    ...turns,
-    { role: "user", content: options.question },
-  ];
+  return [...fixed, ...turns, question];
 }

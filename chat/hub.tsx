@@ -22,8 +22,8 @@ import { ContextError } from "../services/context.ts";
 import type { ChatMessage, Conversation, MessageMeta, Role } from "../services/conversation.ts";
 import type { Operation, ServiceEvents } from "../services/events.ts";
 import type { Services } from "../services/mod.ts";
-import { type AnswerLimits, runAnswer } from "./answer.ts";
-import { composeMessages, describePage } from "./context.ts";
+import { ANSWER_LIMITS, type AnswerLimits, runAnswer } from "./answer.ts";
+import { composeMessages, CONTEXT_DEFAULTS, describePage } from "./context.ts";
 import { systemPrompt } from "./prompt.ts";
 import { combineUndo, runTool, toolSpecs } from "./tools.ts";
 
@@ -121,6 +121,11 @@ export function createChatHub(deps: HubDeps): ChatHub {
   const sockets = new Set<ChatSocket>();
   let current: AbortController | undefined;
   const profile = () => services.profiles.current().id ?? 0;
+  const limits: AnswerLimits = {
+    ...ANSWER_LIMITS,
+    promptTokens: deps.config.llmContext - CONTEXT_DEFAULTS.answerTokens,
+    ...deps.limits,
+  };
 
   function send(frame: { target: string; swap: string; content: string }, only?: ChatSocket) {
     const data = JSON.stringify(frame);
@@ -187,15 +192,17 @@ export function createChatHub(deps: HubDeps): ChatHub {
     const saved = new Map<number, number>();
     try {
       const history = options.history ?? conversation.recent(mine, 200);
+      const specs = options.tools
+        ? toolSpecs(services.crud.assistantApps(), services.workflows.all())
+        : undefined;
       const messages = composeMessages({
         system,
         history,
         question,
         page: describePage(services, options.asker?.page),
+        promptTokens: limits.promptTokens,
+        tools: specs,
       });
-      const specs = options.tools
-        ? toolSpecs(services.crud.assistantApps(), services.workflows.all())
-        : undefined;
       await runAnswer({
         llm,
         model: model(),
@@ -204,7 +211,7 @@ export function createChatHub(deps: HubDeps): ChatHub {
         runTool: options.tools ? (call) => runTool(services, call) : undefined,
         signal: controller.signal,
         log,
-        limits: deps.limits,
+        limits,
         loud: options.tools || options.asker !== undefined,
         output: {
           thinking(on) {

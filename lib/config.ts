@@ -33,6 +33,11 @@ export interface Config {
   chatHistory: number;
   /** An answer that sends nothing for this long is stopped, in ms. */
   llmStallMs: number;
+  /**
+   * The model's context window in tokens: every prompt is fitted into it,
+   * less room for the answer, and Ollama is asked to load the model with it.
+   */
+  llmContext: number;
   /** Open the browser once listening. */
   open: boolean;
   /** Dev mode: set by the `deno task dev` supervisor. */
@@ -63,6 +68,7 @@ export const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   chatHistory: 100,
   llmStallMs: 30_000,
+  llmContext: 8192,
 } as const;
 
 /** What the parser needs to know about the world. */
@@ -104,6 +110,8 @@ Options (each also read from the environment variable shown):
   --llm-url URL       the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
                       (CARDFLOW_LLM_URL); its key comes from CARDFLOW_LLM_KEY or OPENAI_API_KEY
   --model NAME        Ollama model (CARDFLOW_MODEL, default ${DEFAULTS.model})
+  --llm-context N     the model's context window in tokens: prompts are fitted into it and
+                      Ollama loads the model with it (CARDFLOW_LLM_CONTEXT, default ${DEFAULTS.llmContext})
   --log-level LEVEL   debug, info, warn, error or silent (CARDFLOW_LOG_LEVEL, default ${DEFAULTS.logLevel})
   --max-body BYTES    largest request body (CARDFLOW_MAX_BODY, default ${DEFAULTS.maxBodyBytes})
   --chat-history N    chat messages kept, system message included (CARDFLOW_CHAT_HISTORY, default ${DEFAULTS.chatHistory})
@@ -127,6 +135,7 @@ const VALUE_FLAGS = [
   "ollama-host",
   "llm-api",
   "llm-url",
+  "llm-context",
   "model",
   "log-level",
   "max-body",
@@ -251,6 +260,7 @@ export function parseConfig(source: ConfigSource): ParseResult {
   const port = pick("port", "CARDFLOW_PORT");
   const maxBody = pick("max-body", "CARDFLOW_MAX_BODY");
   const history = pick("chat-history", "CARDFLOW_CHAT_HISTORY");
+  const llmContext = pick("llm-context", "CARDFLOW_LLM_CONTEXT");
   const level = pick("log-level", "CARDFLOW_LOG_LEVEL");
   const ollama = pick("ollama-host", "OLLAMA_HOST");
   const llmApi = pick("llm-api", "CARDFLOW_LLM_API") ?? "ollama";
@@ -307,6 +317,9 @@ export function parseConfig(source: ConfigSource): ParseResult {
       ? DEFAULTS.chatHistory
       : integer(history, "--chat-history", 2, 100_000),
     llmStallMs: DEFAULTS.llmStallMs,
+    llmContext: llmContext === undefined
+      ? DEFAULTS.llmContext
+      : integer(llmContext, "--llm-context", 4096, 1024 * 1024),
     open: bools.has("open"),
     dev: bools.has("dev") || env.CARDFLOW_DEV === "1",
     allowNetHosts: [...new Set(netHosts)],
@@ -337,6 +350,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     chatHistory: DEFAULTS.chatHistory,
     llmStallMs: DEFAULTS.llmStallMs,
+    llmContext: DEFAULTS.llmContext,
     open: false,
     dev: false,
     allowNetHosts: [],

@@ -67,6 +67,11 @@ export interface OllamaOptions extends CommonOptions {
   api?: "ollama";
   /** For example `http://127.0.0.1:11434`; `127.0.0.1:11434` works too. */
   host: string;
+  /**
+   * The context window to ask for (Ollama's `num_ctx`), in tokens; Ollama's
+   * own default (4,096 on most machines) when omitted.
+   */
+  contextTokens?: number;
 }
 
 /** An OpenAI-compatible server. */
@@ -105,5 +110,10 @@ export function createLlm(options: LlmOptions): Llm {
       streamUsage: options.streamUsage ?? LLM_DEFAULTS.streamUsage,
     });
   }
-  return createOllamaLlm({ ...common, url: baseUrl(options.host), streamUsage: false });
+  return createOllamaLlm({
+    ...common,
+    url: baseUrl(options.host),
+    streamUsage: false,
+    ...(options.contextTokens ? { contextTokens: options.contextTokens } : {}),
+  });
 }

@@ -103,6 +103,7 @@ export function createOllamaLlm(options: BackendOptions): Llm {
           messages: messages.map(toWire),
           stream: true,
           ...(withTools ? { tools } : {}),
+          ...(options.contextTokens ? { options: { num_ctx: options.contextTokens } } : {}),
         }),
         signal: watch.signal,
       });

@@ -84,5 +84,7 @@ export interface BackendOptions {
   maxErrorChars: number;
   maxLineChars: number;
   streamUsage: boolean;
+  /** Ollama only: the context window to load the model with (`options.num_ctx`), in tokens. */
+  contextTokens?: number;
   log: Logger;
 }

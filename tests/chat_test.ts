@@ -167,20 +167,11 @@ test("the next message works once Ollama is back", async () => {
   try {
     ws.send({ message: "hello?" });
     await ws.waitFor(isError);
-    const back = Deno.serve(
-      { hostname: "127.0.0.1", port, onListen() {} },
-      () =>
-        new Response(
-          JSON.stringify({
-            model: "llama3.2",
-            message: { role: "assistant", content: "I am back" },
-            done: true,
-          }) + "\n",
-        ),
-    );
+    const back = await startFakeOllama({ port });
+    back.replies.push({ tokens: ["I am back"] });
     ws.send({ message: "hello again" });
     await ws.waitFor((f) => f.swap === "outerHTML" && f.content.includes("I am back"));
-    await back.shutdown();
+    await back.close();
   } finally {
     await ws.close();
     await server.shutdown();

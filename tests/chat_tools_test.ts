@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { ANSWER_LIMITS } from "@/chat/answer.ts";
-import { estimateTokens } from "@/chat/context.ts";
-import { CONTEXT_DEFAULTS } from "@/chat/context.ts";
+import { DROPPED_RESULT, promptTokens } from "@/chat/context.ts";
+import type { LlmMessage, ToolSpec } from "@/lib/llm.ts";
 import {
   chatRows,
   type ChatSetup,
@@ -61,11 +61,9 @@ chatTest(
       for (const request of s.fake.requests) {
         assert.equal(request.messages[0]!.role, "system", "the system message always leads");
         assert.ok(request.tools?.length, "a person's question is offered the tools");
-        const size = request.messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
-        assert.ok(
-          size < CONTEXT_DEFAULTS.historyTokens + 3000,
-          `the prompt stays within its budget (${size} tokens)`,
-        );
+        const size = requestTokens(request);
+        assert.ok(size <= 8192 - 1024, `the prompt stays within its budget (${size} tokens)`);
+        assert.equal(request.options?.num_ctx, 8192, "Ollama is asked for the configured window");
       }
       assert.deepEqual(first!.messages.at(-1), {
         role: "user",
@@ -102,10 +100,25 @@ chatTest(
   },
 );
 
+/** The size of a request the fake received, as Cardflow measures it (tools included). */
+function requestTokens(request: { messages: unknown[]; tools?: unknown[] }): number {
+  const messages = request.messages.map((m) => {
+    const { role, content, tool_calls } = m as {
+      role: "system" | "user" | "assistant" | "tool";
+      content: string;
+      tool_calls?: { function: { name: string; arguments: Record<string, unknown> } }[];
+    };
+    return (role === "assistant"
+      ? { role, content, toolCalls: tool_calls?.map((c) => c.function) }
+      : { role, content, toolName: "" }) as LlmMessage;
+  });
+  return promptTokens(messages, request.tools as ToolSpec[] | undefined);
+}
+
 chatTest(
   "the conversation's earlier turns are sent within the token budget, newest kept, and the page the person is on is told",
   async () => {
-    const s = await chatSetup();
+    const s = await chatSetup({ llmContext: 4096 });
     try {
       const conversation = s.server.runtime.services().conversation;
       const profile = s.server.runtime.services().profiles.current().id!;
@@ -121,8 +134,11 @@ chatTest(
       });
       await s.ws.waitFor(isFinal);
       const sent = s.fake.requests[0]!.messages;
-      const tokens = sent.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
-      assert.ok(tokens < CONTEXT_DEFAULTS.historyTokens + 3000, `${tokens} tokens`);
+      const tokens = requestTokens(s.fake.requests[0]!);
+      assert.ok(tokens <= 4096 - 1024, `${tokens} tokens, tool list included`);
+      assert.ok(tokens > 4096 - 1024 - 600, `${tokens} tokens: the room is used`);
+      assert.equal(s.fake.requests[0]!.options?.num_ctx, 4096, "Ollama loads that window");
+      assert.ok(s.fake.requests[0]!.tools?.length, "the tools were sent and counted");
       assert.match(sent.at(-2)!.content, /turn 59/, "the newest earlier turns are kept");
       assert.doesNotMatch(JSON.stringify(sent), /turn 1 /, "the oldest are left out");
       assert.match(
@@ -130,6 +146,41 @@ chatTest(
         /on the Hello run ada \(version 2\), at the step “Greeting” \(step_02\)\. Completed steps: Your name: \{"name":"Ada"\}/,
       );
       assert.match(sent[1]!.content, /Recent workflow activity: .*ada: submitted “Your name”/);
+    } finally {
+      await s.done();
+    }
+  },
+);
+
+chatTest(
+  "tool results that outgrow the context window give way, oldest first, and every round's prompt fits",
+  async () => {
+    const s = await chatSetup({ llmContext: 4096 });
+    try {
+      for (let i = 0; i < 80; i++) {
+        await postForm(s, "/tasks", { name: `task ${i} ${"y".repeat(60)}` });
+      }
+      const list = { name: "crud", arguments: { app: "tasks", action: "list" } };
+      s.fake.replies.push(
+        { toolCalls: Array.from({ length: 5 }, () => list) },
+        { toolCalls: [list] },
+        { tokens: ["Listed."] },
+      );
+      s.ws.send({ message: "List my tasks a few times" });
+      await s.ws.waitFor((f) => isFinal(f) && /Listed\./.test(f.content));
+      await settled(s);
+      assert.equal(s.fake.requests.length, 3);
+      for (const request of s.fake.requests) {
+        assert.ok(requestTokens(request) <= 4096 - 1024, `${requestTokens(request)} tokens`);
+      }
+      const results = s.fake.requests[2]!.messages.filter((m) => m.role === "tool");
+      assert.equal(results.length, 6, "every call keeps its result message");
+      assert.equal(results[0]!.content, DROPPED_RESULT, "the oldest result gave way");
+      assert.match(
+        results.at(-1)!.content,
+        /^\[\{"id":1,"name":"task 0 y/,
+        "the newest result is kept",
+      );
     } finally {
       await s.done();
     }

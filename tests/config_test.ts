@@ -31,6 +31,7 @@ Deno.test("defaults apply when nothing is given", () => {
   assert.equal(config.ollamaHost, DEFAULTS.ollamaHost);
   assert.equal(config.logLevel, "info");
   assert.equal(config.maxBodyBytes, 1024 * 1024);
+  assert.equal(config.llmContext, 8192);
 });
 
 Deno.test("a flag beats its environment variable, which beats the default", () => {
@@ -47,6 +48,11 @@ Deno.test("a flag beats its environment variable, which beats the default", () =
     "http://127.0.0.1:9999",
   );
   assert.equal(run(source(["--model", "qwen3"], { CARDFLOW_MODEL: "gemma" })).model, "qwen3");
+  assert.equal(run(source([], { CARDFLOW_LLM_CONTEXT: "32768" })).llmContext, 32768);
+  assert.equal(
+    run(source(["--llm-context", "16384"], { CARDFLOW_LLM_CONTEXT: "32768" })).llmContext,
+    16384,
+  );
 });
 
 Deno.test("the data folder comes from the flag, the variable, systemd, the binary, then the working folder", () => {
@@ -85,6 +91,7 @@ Deno.test("bad flags and values are refused with a message naming them", () => {
     [["--log-level", "loud"], {}, /--log-level: unknown log level "loud"/],
     [["stray"], {}, /unexpected argument "stray"/],
     [["--max-body", "10"], {}, /--max-body/],
+    [["--llm-context", "1000"], {}, /--llm-context must be a whole number from 4096/],
     [["--host", "bad host;rm"], {}, /--host/],
   ];
   for (const [args, env, pattern] of cases) {

@@ -68,7 +68,14 @@ export interface FakeOllama {
   /** Answers to give, first in first out; a default greeting when empty. */
   replies: FakeReply[];
   /** Bodies of every `/api/chat` request. */
-  requests: { model: string; messages: FakeMessage[]; tools?: unknown[]; stream?: boolean }[];
+  requests: {
+    model: string;
+    messages: FakeMessage[];
+    tools?: unknown[];
+    stream?: boolean;
+    /** Model options such as `num_ctx` (the context window). */
+    options?: Record<string, unknown>;
+  }[];
   /** Models `/api/tags` lists; other names get Ollama's 404 from `/api/chat`. */
   models: (string | FakeModel)[];
   /** `performance.now()` when each token line was written (relay benchmark). */
@@ -81,6 +88,8 @@ export interface FakeOllamaOptions {
   models?: (string | FakeModel)[];
   /** Answer a missing model as Ollama before 0.12 did ("…, try pulling it first"). */
   legacyNotFound?: boolean;
+  /** Listen on this port (an Ollama coming back where it was); a free one when omitted. */
+  port?: number;
 }
 
 const encoder = new TextEncoder();
@@ -256,7 +265,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOl
 
   const server = Deno.serve({
     hostname: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     signal: controller.signal,
     onListen: ({ port }) => {
       fake.url = `http://127.0.0.1:${port}`;
