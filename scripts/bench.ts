@@ -389,6 +389,31 @@ if (!Deno.args.includes("--no-dev")) {
   }
 }
 
+/** The targets the README's table names: a run that misses one fails. */
+const TARGETS: { figure: string; what: "p50" | "p99" | "value"; under: number }[] = [
+  { figure: "step submit, sequential", what: "p50", under: 2 },
+  { figure: "tasks list page, 10k tasks (first 100 drawn)", what: "p50", under: 30 },
+  { figure: "search as you type, 10k tasks, sequential", what: "p50", under: 20 },
+  { figure: "search + filter + order, 10k tasks, sequential", what: "p50", under: 20 },
+  { figure: "bulk toggle of 1,000 tasks (10k in the table), sequential", what: "p50", under: 100 },
+  { figure: "start-up to first 200 (ms)", what: "value", under: 300 },
+  { figure: "start-up with 100,000 runs and 10,000 tasks (ms)", what: "value", under: 300 },
+  { figure: "resident memory after start (MB)", what: "value", under: 80 },
+  { figure: "resident memory with 100,000 runs (MB)", what: "value", under: 80 },
+  { figure: "LLM token relay p99 (ms)", what: "value", under: 2 },
+  { figure: "dev: code save to reload (ms)", what: "value", under: 1500 },
+  { figure: "dev: CSS save to new style (ms)", what: "value", under: 300 },
+];
+const checked = TARGETS.flatMap((t) => {
+  const row = rows.find((r) => r.name === t.figure)?.result;
+  const value = t.what === "value" ? extra[t.figure] : row?.[t.what];
+  if (value !== undefined) return [{ ...t, value, met: value < t.under }];
+  // Only the dev figures may be missing (--no-dev, or no dev loop here); a name that matches
+  // nothing is a mistake in this table.
+  if (!t.figure.startsWith("dev:")) throw new Error(`bench: no figure "${t.figure}" was measured`);
+  return [];
+});
+
 const ceiling = rows[0]!.result.rps;
 const sameBytes = rows[1]!.result.rps;
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -411,6 +436,13 @@ const lines = [
   ),
   "",
   ...Object.entries(extra).map(([k, v]) => `${pad(k, 56)} ${v.toFixed(1)}`),
+  "",
+  "targets:",
+  ...checked.map((t) =>
+    `${pad(`${t.figure}${t.what === "value" ? "" : ` ${t.what}`}`, 66)} ${
+      pad(t.value.toFixed(2), 9)
+    } under ${t.under}: ${t.met ? "met" : "MISSED"}`
+  ),
 ];
 Deno.stdout.writeSync(new TextEncoder().encode(lines.join("\n") + "\n"));
 await Deno.mkdir(`${ROOT}bench/results`, { recursive: true });
@@ -430,6 +462,7 @@ await Deno.writeTextFile(
         sameBytesRatio: result.rps / sameBytes,
       })),
       figures: extra,
+      targets: checked,
     },
     null,
     2,
@@ -444,6 +477,15 @@ if (failed.length) {
       `benchmark invalid: ${
         failed.map((r) => `"${r.name}" (${r.result.errors} errors)`).join(", ")
       }\n`,
+    ),
+  );
+  Deno.exit(1);
+}
+const missed = checked.filter((t) => !t.met);
+if (missed.length) {
+  Deno.stderr.writeSync(
+    new TextEncoder().encode(
+      `targets missed: ${missed.map((t) => `"${t.figure}" ${t.value.toFixed(2)}`).join(", ")}\n`,
     ),
   );
   Deno.exit(1);
