@@ -37,7 +37,7 @@ const highlight = memoize((key) => {
   return hljs.highlight(key.slice(cut + 1), { language: key.slice(0, cut) }).value;
 }, MEMO);
 
-const SAFE_URL = /^(https?:|mailto:|\/(?!\/)|#|\.{0,2}\/)/i;
+const SAFE_URL = /^(https?:|mailto:|\/(?![/\\])|#|\.{1,2}\/)/i;
 
 function safeHref(href: string): string {
   return SAFE_URL.test(href) ? href : "#";
