@@ -316,6 +316,11 @@ add(
 await stop(bare);
 
 await seedRun(app.url, "bench");
+// A person who has used the workflow: 30 runs under the keys it suggests, so the run page's
+// offered key ("Run again") is measured past the first free number.
+for (let i = 1; i <= 30; i++) {
+  await post(app.url, "/showcase/start", { key: `default-showcase-${String(i).padStart(2, "0")}` });
+}
 async function pageFigures(label: string): Promise<void> {
   const headers = auth(app.url);
   add(`home page${label}`, await measure(app.url + "/", { seconds, headers }));

@@ -4,7 +4,7 @@ import { openDatabase } from "@/lib/db.ts";
 import { NotFoundError } from "@/lib/errors.ts";
 import { defineWorkflow, fieldsOf, type WorkflowDefinition } from "@/pipeline/mod.ts";
 import * as machine from "@/pipeline/workflow/machine.ts";
-import { createRuns } from "@/services/workflows/runs.ts";
+import { createRuns, suggestFreeKey } from "@/services/workflows/runs.ts";
 
 /** A workflow of `steps` steps; step i has `fields[i]` fields (1 when omitted), the first named "v". */
 function workflow(
@@ -308,4 +308,22 @@ Deno.test("a start link's values for a step go when that step is submitted", () 
   const two = machine.submit(def, one, "s1", { v: "y" }, T0);
   assert.deepEqual(two.prefill, { s2: { v: "b" } });
   assert.equal(machine.submit(def, two, "s2", { v: "z" }, T0).prefill, undefined);
+});
+
+Deno.test("a suggested key is the first free number of its prefix, read from the key index alone", () => {
+  const db = openDatabase(":memory:");
+  const runs = createRuns(db);
+  const make = (key: string) => runs.create(key, "hello", machine.initialState(T0));
+  assert.equal(suggestFreeKey("Ada L", "hello", runs), "ada-l-hello-01");
+  for (const key of ["ada-l-hello-01", "ada-l-hello-02", "ada-l-hello-04"]) make(key);
+  // Neighbours of the prefix on either side of the range do not count.
+  for (const key of ["ada-l-hello", "ada-l-hello_03", "ada-l-hellp-03", "ada-l-hell-03"]) make(key);
+  assert.deepEqual(
+    [...runs.keysStartingWith("ada-l-hello-")].sort(),
+    ["ada-l-hello-01", "ada-l-hello-02", "ada-l-hello-04"],
+  );
+  assert.equal(suggestFreeKey("Ada L", "hello", runs), "ada-l-hello-03");
+  make("ada-l-hello-03");
+  assert.equal(suggestFreeKey("Ada L", "hello", runs), "ada-l-hello-05");
+  db.close();
 });

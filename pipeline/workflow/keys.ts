@@ -24,13 +24,18 @@ export function slugify(name: string): string {
   return slug.slice(0, 24) || "default";
 }
 
+/** What every suggested key of `profile` and `workflow` starts with. */
+export function keyPrefix(profile: string, workflow: string): string {
+  return `${slugify(profile)}-${workflow}-`;
+}
+
 /** The next unused key for `profile` and `workflow`, given the keys in use. */
 export function suggestKey(
   profile: string,
   workflow: string,
   taken: (key: string) => boolean,
 ): string {
-  const prefix = `${slugify(profile)}-${workflow}-`;
+  const prefix = keyPrefix(profile, workflow);
   for (let n = 1;; n++) {
     const key = prefix + String(n).padStart(2, "0");
     if (!taken(key)) return key;

@@ -8,11 +8,12 @@
  * once, when the table is opened.
  */
 
+import type { StatementSync } from "node:sqlite";
 import { type Db, transaction } from "../../lib/db.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import { defineTable, type Row, storedColumns } from "../../lib/table.ts";
-import { slugify } from "../../pipeline/workflow/keys.ts";
+import { keyPrefix, slugify, suggestKey } from "../../pipeline/workflow/keys.ts";
 import { type RunState, STATE_FORMAT, upgradeState } from "../../pipeline/workflow/state.ts";
 
 const SCHEMA = {
@@ -91,6 +92,8 @@ export interface Runs {
   deleteMany(keys: readonly string[]): Run[];
   /** Runs of `workflow` with a job still marked running. */
   withRunningJob(workflow: string): Run[];
+  /** The keys that start with `prefix`, read from the key's index (no run is loaded). */
+  keysStartingWith(prefix: string): Set<string>;
 }
 
 /** Options for {@linkcode createRuns}. */
@@ -127,6 +130,7 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
     state: upgradeState(row.state),
   });
 
+  let keysFrom: StatementSync | undefined;
   const runs: Runs = {
     find(key) {
       const row = table.find(key);
@@ -189,8 +193,23 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
     withRunningJob(workflow) {
       return table.list({ where: { workflow, running: 1 } }).map(asRun);
     },
+    keysStartingWith(prefix) {
+      // Keys hold only characters below U+007F (KEY_PATTERN), so this range is exactly the prefix.
+      keysFrom ??= db.prepare('SELECT "key" FROM pipeline WHERE "key" >= ? AND "key" < ?');
+      const rows = keysFrom.all(prefix, prefix + "\x7f") as { key: string }[];
+      return new Set(rows.map((r) => r.key));
+    },
   };
   return runs;
+}
+
+/**
+ * The next free key for `profile` and `workflow`: one read of the keys with
+ * its prefix, so a page that offers a key costs the same with 1 run or 1,000.
+ */
+export function suggestFreeKey(profile: string, workflow: string, runs: Runs): string {
+  const taken = runs.keysStartingWith(keyPrefix(profile, workflow));
+  return suggestKey(profile, workflow, (key) => taken.has(key));
 }
 
 /** Give runs of no profile the profile their key starts with; how many were given one. */

@@ -21,7 +21,7 @@ import {
   type ValidateContext,
   type WorkflowDefinition,
 } from "../../pipeline/workflow/define.ts";
-import { keyProblem, suggestKey } from "../../pipeline/workflow/keys.ts";
+import { keyProblem } from "../../pipeline/workflow/keys.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
 import type { JobState, Prefill, RunState } from "../../pipeline/workflow/state.ts";
 import {
@@ -37,7 +37,7 @@ import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { PipelineEvent, ServiceEvents, Source } from "../events.ts";
 import type { Files, StoredFile } from "./files.ts";
 import { createJobs, type Jobs } from "./jobs.ts";
-import { type Run, type Runs, STALE } from "./runs.ts";
+import { type Run, type Runs, STALE, suggestFreeKey } from "./runs.ts";
 import { createTransfer, type Transfer } from "./transfer.ts";
 
 export type { StepInput } from "../../pipeline/workflow/values.ts";
@@ -342,7 +342,7 @@ export function createWorkflowService(
       }));
     },
     load,
-    suggestKey: () => suggestKey(env.profileName(), slug, (k) => runs.find(k) !== undefined),
+    suggestKey: () => suggestFreeKey(env.profileName(), slug, runs),
     start(key, source) {
       checkNewKey(key);
       const existing = runs.find(key);

@@ -20,13 +20,12 @@ import {
   type ValidateContext,
   type WorkflowDefinition,
 } from "../../pipeline/workflow/define.ts";
-import { suggestKey } from "../../pipeline/workflow/keys.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
 import type { JobStatus, Prefill, RunState } from "../../pipeline/workflow/state.ts";
 import { inputOf, isRefusal, parseStep, type StepInput } from "../../pipeline/workflow/values.ts";
 import type { Source } from "../events.ts";
 import { type Files, isStoredName, type StoredFile } from "./files.ts";
-import type { Run, Runs } from "./runs.ts";
+import { type Run, type Runs, suggestFreeKey } from "./runs.ts";
 
 /** The JSON file a run is exported as. */
 export interface RunExport {
@@ -418,7 +417,7 @@ export function createTransfer(t: TransferEnv): Transfer {
         fields[field.name] = field.kind === "multiselect" ? values : values.at(-1) ?? "";
       }
       const given = query.key?.at(-1)?.trim();
-      const key = given || suggestFree(t.env.profileName(), slug, runs);
+      const key = given || suggestFreeKey(t.env.profileName(), slug, runs);
       let problem: string | undefined;
       try {
         t.checkNewKey(key);
@@ -431,8 +430,4 @@ export function createTransfer(t: TransferEnv): Transfer {
       return { key, prefill, ignored, ...(problem ? { problem } : {}) };
     },
   };
-}
-
-function suggestFree(profile: string, slug: string, runs: Runs): string {
-  return suggestKey(profile, slug, (k) => runs.find(k) !== undefined);
 }
