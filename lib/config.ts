@@ -46,7 +46,8 @@ export interface Config {
   restore?: string;
   /**
    * Hosts every workflow may fetch from besides the ones it declares
-   * (`--allow-net-host`); only these may be loopback or private addresses.
+   * (`--net-host`, also `--allow-net-host`); only these may be loopback or
+   * private addresses.
    */
   allowNetHosts: string[];
   /** Where backups are written; `<dataDir>/backups` when unset. */
@@ -115,8 +116,10 @@ Options (each also read from the environment variable shown):
   --log-level LEVEL   debug, info, warn, error or silent (CARDFLOW_LOG_LEVEL, default ${DEFAULTS.logLevel})
   --max-body BYTES    largest request body (CARDFLOW_MAX_BODY, default ${DEFAULTS.maxBodyBytes})
   --chat-history N    chat messages kept, system message included (CARDFLOW_CHAT_HISTORY, default ${DEFAULTS.chatHistory})
-  --allow-net-host NAME  let workflows fetch from this host, repeatable: example.com,
-                      *.example.com, 127.0.0.1:8080 (CARDFLOW_ALLOW_NET_HOSTS, comma list)
+  --net-host NAME     let workflows fetch from this host, repeatable: example.com,
+                      *.example.com, 127.0.0.1:8080 (CARDFLOW_ALLOW_NET_HOSTS, comma list;
+                      --allow-net-host is the same flag, but makes deno run warn about
+                      permission flags after the script)
   --restore FILE      restore the database from a backup file, then start (exit 6 if refused)
   --backup-dir DIR    where backups are kept, best on another disk (CARDFLOW_BACKUP_DIR,
                       default DATA-DIR/backups)
@@ -141,19 +144,30 @@ const VALUE_FLAGS = [
   "max-body",
   "chat-history",
   "restore",
-  "allow-net-host",
+  "net-host",
   "backup-dir",
 ] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
+
+/**
+ * Other names a value flag answers to. `--allow-net-host` came first, but
+ * `deno run` warns about any script argument that starts with `--allow-net`
+ * (it takes it for a permission flag put after the script), so `--net-host`
+ * is the name shown.
+ */
+const ALIASES: ReadonlyMap<string, ValueFlag> = new Map([["allow-net-host", "net-host"]]);
 
 function readFlags(args: string[]): { values: Map<ValueFlag, string[]>; bools: Set<string> } {
   const values = new Map<ValueFlag, string[]>();
   const bools = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    // `deno task start -- --port 8000` hands the script the `--` too: it ends no options here.
+    if (arg === "--") continue;
     if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
     const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const given = arg.slice(2, eq === -1 ? undefined : eq);
+    const name = ALIASES.get(given) ?? given;
     if (["help", "version", "open", "dev", "token", "no-token"].includes(name)) {
       if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
       // The later of --token and --no-token wins.
@@ -166,7 +180,7 @@ function readFlags(args: string[]): { values: Map<ValueFlag, string[]>; bools: S
       throw new ConfigError(`unknown option --${name} (see --help)`);
     }
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    if (value === undefined) throw new ConfigError(`--${given} needs a value`);
     const list = values.get(name as ValueFlag) ?? [];
     list.push(value);
     values.set(name as ValueFlag, list);
@@ -282,12 +296,12 @@ export function parseConfig(source: ConfigSource): ParseResult {
 
   const netHosts = [
     ...(env.CARDFLOW_ALLOW_NET_HOSTS?.split(",") ?? []),
-    ...(values.get("allow-net-host") ?? []),
+    ...(values.get("net-host") ?? []),
   ].map((h) => h.trim().toLowerCase()).filter(Boolean);
   const badHost = netHosts.find((h) => !isHostPattern(h));
   if (badHost !== undefined) {
     throw new ConfigError(
-      `--allow-net-host: "${badHost}" is not a host like example.com, *.example.com or 127.0.0.1:8080`,
+      `--net-host: "${badHost}" is not a host like example.com, *.example.com or 127.0.0.1:8080`,
     );
   }
 

@@ -4,7 +4,7 @@
  * title, meta description, word count, broken links — as a table (with a CSV
  * download), a chart of status codes and a diagram of how the pages link.
  * It declares no hosts of its own: the person allows the site with
- * `--allow-net-host` (step 1 says so when they have not). Pages are parsed
+ * `--net-host` (step 1 says so when they have not). Pages are parsed
  * with htmlparser2, never with regular expressions.
  */
 
@@ -263,12 +263,12 @@ export default defineWorkflow({
           kind: "url",
           label: "Start page",
           placeholder: "https://example.com/",
-          help: "Cardflow fetches only hosts you allowed with --allow-net-host.",
+          help: "Cardflow fetches only hosts you allowed with --net-host.",
           validate: (value, _earlier, net) =>
             net.allows(String(value))
               ? undefined
               : `Cardflow may not fetch from ${new URL(String(value)).host}. Start it with ` +
-                `--allow-net-host ${new URL(String(value)).host} and try again.`,
+                `--net-host ${new URL(String(value)).host} and try again.`,
         },
         { name: "sameHost", kind: "checkbox", label: "Stay on this host", default: true },
         {

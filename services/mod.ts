@@ -51,7 +51,7 @@ export interface ServicesOptions {
   dataDir: string;
   /** Messages the conversation keeps, system message included. */
   chatHistory: number;
-  /** Hosts the user lets every workflow fetch from (`--allow-net-host`). */
+  /** Hosts the user lets every workflow fetch from (`--net-host`). */
   allowNetHosts?: readonly string[];
   bus: Bus<ServiceEvents>;
   live: Live;

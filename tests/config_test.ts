@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, type ConfigSource, DEFAULTS, parseConfig } from "@/lib/config.ts";
+import { ConfigError, type ConfigSource, DEFAULTS, HELP, parseConfig } from "@/lib/config.ts";
 
 function source(
   args: string[] = [],
@@ -166,4 +166,61 @@ Deno.test("--backup-dir and CARDFLOW_BACKUP_DIR set the backup folder; unset, it
     run(source(["--backup-dir", "/srv/b"], { CARDFLOW_BACKUP_DIR: "/mnt/usb" })).backupDir,
     "/srv/b",
   );
+});
+
+/**
+ * Whether `deno run` prints "Permission flags have likely been incorrectly set
+ * after the script argument" for this script argument: Deno's own rule
+ * (`has_permission_in_argv` in denoland/deno `cli/args/flags.rs`), which
+ * applies when no `--allow-*` or `--deny-*` flag came before the script (a
+ * `-P` permission set does not count, and `deno task start` uses one).
+ */
+function denoWarnsAbout(arg: string): boolean {
+  const kinds = ["env", "ffi", "net", "read", "run", "sys", "write"];
+  return arg === "--allow-all" ||
+    kinds.some((k) => arg.startsWith(`--allow-${k}`) || arg.startsWith(`--deny-${k}`));
+}
+
+Deno.test("--net-host and its first name --allow-net-host add the same hosts; a lone -- is passed over", () => {
+  const config = run(
+    source(["--net-host", "Example.com", "--allow-net-host=127.0.0.1:8080", "--net-host=a.test"], {
+      CARDFLOW_ALLOW_NET_HOSTS: "api.example.com",
+    }),
+  );
+  assert.deepEqual(config.allowNetHosts, [
+    "api.example.com",
+    "example.com",
+    "127.0.0.1:8080",
+    "a.test",
+  ]);
+  // `deno task start -- --net-host x` gives the script the `--` as well.
+  const dashed = run(source(["--", "--net-host", "example.com", "--port", "7000"]));
+  assert.deepEqual(dashed.allowNetHosts, ["example.com"]);
+  assert.equal(dashed.port, 7000);
+  for (
+    const [args, pattern] of [
+      [["--net-host"], /--net-host needs a value/],
+      [["--allow-net-host"], /--allow-net-host needs a value/],
+      [["--net-host", "http://x/"], /--net-host: "http:\/\/x\/" is not a host like/],
+      [["--allow-net-host", "http://x/"], /is not a host like/],
+      [["--constructor", "x"], /unknown option --constructor/],
+    ] as [string[], RegExp][]
+  ) {
+    assert.throws(() => parseConfig(source(args)), pattern, args.join(" "));
+  }
+});
+
+Deno.test("no option --help shows, and no deno task example in the README, makes deno run warn about permission flags", async () => {
+  assert.ok(denoWarnsAbout("--allow-net-host"), "the rule is Deno's: the old name trips it");
+  assert.ok(!denoWarnsAbout("--net-host"));
+  const options = [...HELP.matchAll(/(?:^ {2}|, )(--[a-z-]+)/gm)].map((m) => m[1]!);
+  assert.ok(options.includes("--net-host"), "--help shows --net-host");
+  assert.deepEqual(options.filter(denoWarnsAbout), []);
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const tasks = readme.split("\n").filter((line) => /deno task (start|dev)\b/.test(line));
+  assert.ok(tasks.some((line) => line.includes("--net-host")), "README starts one with --net-host");
+  for (const line of tasks) {
+    const code = line.replace(/#.*$/, "");
+    assert.deepEqual(code.split(/[\s`]+/).filter(denoWarnsAbout), [], line);
+  }
 });

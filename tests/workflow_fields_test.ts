@@ -4,7 +4,7 @@
  * can be downloaded again, and the completed card shows each value once.
  */
 import assert from "node:assert/strict";
-import { type TestApp, testApp } from "./helpers/app.ts";
+import { dump, type TestApp, testApp } from "./helpers/app.ts";
 import { FORMKIT, withPlugins } from "./helpers/workflows.ts";
 
 function state(app: TestApp, key: string) {
@@ -155,5 +155,72 @@ Deno.test("a multi-field form renders radios and checkboxes as fieldsets, a grou
     assert.match(html, /hx-encoding="multipart\/form-data"/);
   } finally {
     app.close();
+  }
+});
+
+/** Every file under `dir`, as paths relative to it (none when it does not exist). */
+function filesUnder(dir: string, prefix = ""): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return entries.flatMap((e) =>
+    e.isDirectory ? filesUnder(`${dir}/${e.name}`, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
+  ).sort();
+}
+
+Deno.test("a files field over its count or total size cap says so beside the field, and stores nothing", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "cardflow-test-" });
+  const app = testApp({ config: { dataDir }, plugins: withPlugins(["080_formkit.tsx", FORMKIT]) });
+  try {
+    await app.post("/formkit/start", { key: "caps" });
+    const before = { db: dump(app.runtime.db()), files: filesUnder(dataDir) };
+    assert.deepEqual(filesUnder(`${dataDir}/uploads`), []);
+    const withDocs = (docs: File[]) => [
+      ...GOOD.filter(([name]) => name !== "docs"),
+      ...docs.map((f): [string, File] => ["docs", f]),
+    ];
+    const small = (i: number, bytes: number) => new File([new Uint8Array(bytes)], `d${i}.bin`);
+    const cases: [string, File[], RegExp][] = [
+      // FORMKIT's docs: 1 KiB each, 3 files, 2 KiB together.
+      ["four files", [1, 2, 3, 4].map((i) => small(i, 10)), /^Documents: at most 3 files\.$/],
+      [
+        "three files of 1,000 bytes",
+        [1, 2, 3].map((i) => small(i, 1000)),
+        /^Documents: the files together may be at most 2 KiB\.$/,
+      ],
+    ];
+    for (const [what, docs, message] of cases) {
+      const res = await send(app, "caps", withDocs(docs));
+      assert.equal(res.status, 422, what);
+      const html = await res.text();
+      const errors = [
+        ...html.matchAll(/<p id="error-all-(\w+)" class="field-error" role="alert">([^<]*)<\/p>/g),
+      ];
+      assert.deepEqual(
+        errors.map((e) => e[1]),
+        ["docs"],
+        `${what}: only the files field is refused`,
+      );
+      assert.match(errors[0]![2]!, message, what);
+      assert.match(html, /<input[^>]*name="docs"[^>]*aria-describedby="[^"]*error-all-docs/, what);
+      assert.equal(dump(app.runtime.db()), before.db, `${what}: the run is unchanged`);
+      assert.deepEqual(filesUnder(`${dataDir}/uploads`), [], `${what}: no file written`);
+      assert.deepEqual(
+        filesUnder(dataDir),
+        before.files,
+        `${what}: nothing new in the data folder`,
+      );
+    }
+    // At the caps exactly (3 files, 1 KiB the largest, 2 KiB together) the step is taken.
+    const res = await send(app, "caps", withDocs([small(1, 1024), small(2, 1023), small(3, 1)]));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(filesUnder(`${dataDir}/uploads`).length, 3);
+  } finally {
+    await app.close();
+    await Deno.remove(dataDir, { recursive: true });
   }
 });

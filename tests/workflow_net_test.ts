@@ -1,6 +1,6 @@
 /**
  * A workflow reaches only the hosts it declares in `net` and the hosts the
- * person allowed with `--allow-net-host`; loopback and private addresses only
+ * person allowed with `--net-host`; loopback and private addresses only
  * when the person named them. Every refusal is checked against a local server
  * that counts what reached it.
  */
@@ -108,7 +108,7 @@ Deno.test("the site inspector refuses a start page whose host is not allowed, sa
       checks: ["title"],
     });
     assert.equal(res.status, 422);
-    assert.match(await res.text(), /Start it with --allow-net-host example.org/);
+    assert.match(await res.text(), /Start it with --net-host example.org/);
   } finally {
     app.close();
   }

@@ -175,6 +175,77 @@ Deno.test("importing a run whose values no longer validate is refused with a mes
   }
 });
 
+/** Every file under `dir`, as paths relative to it (none when it does not exist). */
+function filesUnder(dir: string, prefix = ""): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return entries.flatMap((e) =>
+    e.isDirectory ? filesUnder(`${dir}/${e.name}`, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
+  ).sort();
+}
+
+Deno.test("an import whose run cannot be written removes the files it wrote, and leaves no run", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "cardflow-test-" });
+  const app = testApp({ config: { dataDir }, plugins: withPlugins(["080_formkit.tsx", FORMKIT]) });
+  try {
+    await walkFormkit(app, "orig");
+    const text = await (await app.request("/formkit/run/orig/export")).text();
+    assert.equal(Object.keys(JSON.parse(text).files).length, 1, "the export carries a file");
+    // The files are written first; then the row is refused, as a full disk or a lock would.
+    app.runtime.db().exec(
+      `CREATE TEMP TRIGGER refuse_doomed BEFORE INSERT ON pipeline WHEN NEW.key = 'doomed'
+       BEGIN SELECT RAISE(ABORT, 'the row cannot be written'); END`,
+    );
+    const runs = () => app.runtime.db().prepare("SELECT key, version FROM pipeline").all();
+    const before = { runs: runs(), uploads: filesUnder(`${dataDir}/uploads`) };
+    const res = await importFile(app, "formkit", text, "doomed");
+    assert.equal(res.status, 500);
+    await res.body?.cancel();
+    assert.equal(row(app, "doomed"), undefined, "no run");
+    assert.deepEqual(runs(), before.runs, "the runs are as they were");
+    assert.deepEqual(filesUnder(`${dataDir}/uploads`), before.uploads, "no file left behind");
+    assert.deepEqual(filesUnder(`${dataDir}/uploads/doomed`), []);
+  } finally {
+    await app.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("two imports to one key at once make one run with all its files; the other is refused and leaves nothing", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "cardflow-test-" });
+  const app = testApp({ config: { dataDir }, plugins: withPlugins(["080_formkit.tsx", FORMKIT]) });
+  try {
+    await walkFormkit(app, "orig");
+    const text = await (await app.request("/formkit/run/orig/export")).text();
+    const name = stateOf(app, "orig").steps.all.docs[0].name;
+    const answers = await Promise.all([
+      importFile(app, "formkit", text, "twin"),
+      importFile(app, "formkit", text, "twin"),
+    ]);
+    // Both pass the "is the key free" check before either has written its row, as a rule;
+    // should the first finish first, the second is refused by that check instead (422).
+    const ok = answers.filter((r) => r.status === 200);
+    const refused = answers.filter((r) => r.status === 409 || r.status === 422);
+    assert.equal(ok.length, 1, `statuses ${answers.map((r) => r.status)}`);
+    assert.equal(refused.length, 1);
+    assert.match(await refused[0]!.text(), /the key &quot;twin&quot; is taken/i);
+    await ok[0]!.body?.cancel();
+    assert.deepEqual(stateOf(app, "twin").steps, stateOf(app, "orig").steps);
+    assert.deepEqual(filesUnder(`${dataDir}/uploads/twin`), [name], "the run's file is there");
+    const file = await app.request(`/formkit/run/twin/file/${name}`);
+    assert.equal(file.status, 200);
+    assert.equal(await file.text(), "hello");
+  } finally {
+    await app.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
 Deno.test("a start link shows its values pre-filled and stores nothing until the first step is submitted", async () => {
   const dataDir = await Deno.makeTempDir();
   const app = testApp({ config: { dataDir } });

@@ -180,7 +180,7 @@ export interface JobContext {
   signal: AbortSignal;
   /**
    * Fetch within the workflow's `net` hosts and the ones the user allowed
-   * (`--allow-net-host`); anything else is refused with a `NetError`.
+   * (`--net-host`); anything else is refused with a `NetError`.
    * Requests are cancelled with the job.
    */
   fetch: NetFetch;
@@ -204,7 +204,7 @@ export interface WorkflowDefinition extends PluginBase {
   finish?: string;
   /**
    * Hosts its jobs may fetch from: `api.example.com`, `*.wikipedia.org`,
-   * `example.com:8443`. The user adds more with `--allow-net-host`.
+   * `example.com:8443`. The user adds more with `--net-host`.
    */
   net?: string[];
 }

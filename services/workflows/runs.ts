@@ -78,6 +78,12 @@ export interface Runs {
   /** Create a run; a ConflictError when the key exists. */
   create(key: string, workflow: string, state: RunState, profile?: number | null): Run;
   /**
+   * Hold `key` for a run made in two steps (its files, then its row): until
+   * the returned function releases it, holding it again is a ConflictError,
+   * so two imports to one key never write, or clean up, each other's files.
+   */
+  hold(key: string): () => void;
+  /**
    * Apply `change` to the state at `version` (null: whatever is stored); a
    * ConflictError when the version is stale.
    */
@@ -131,6 +137,9 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
   });
 
   let keysFrom: StatementSync | undefined;
+  // Keys being made right now (see `hold`); they live as long as this database's services.
+  const held = new Set<string>();
+
   const runs: Runs = {
     find(key) {
       const row = table.find(key);
@@ -165,6 +174,17 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
           ...columnsOf(state),
         }));
       });
+    },
+    hold(key) {
+      if (held.has(key)) {
+        throw new ConflictError(
+          `The key "${key}" is taken: a run with it is being made right now.`,
+        );
+      }
+      held.add(key);
+      return function release() {
+        held.delete(key);
+      };
     },
     update(key, version, change, { bump = true } = {}) {
       return transaction(db, () => {

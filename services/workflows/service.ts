@@ -144,7 +144,7 @@ export interface WorkflowEnv {
   profileName(): string;
   /** The current profile's id (null without a Profiles app): new runs belong to it. */
   profileId(): number | null;
-  /** Hosts the user allowed for every workflow (`--allow-net-host`). */
+  /** Hosts the user allowed for every workflow (`--net-host`). */
   allowNetHosts: readonly string[];
   /** The fetch jobs use; built from the hosts above when omitted (tests pass their own). */
   fetch?: NetFetch;

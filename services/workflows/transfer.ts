@@ -181,12 +181,19 @@ export function createTransfer(t: TransferEnv): Transfer {
     state: RunState,
     bytes: Map<string, Uint8Array<ArrayBuffer>>,
   ): Promise<Run> {
-    const stored = await writeAll(key, bytes);
+    // Held from the first file to the row: a second import or clone to this key is refused,
+    // rather than writing the same files and, when its row is refused, removing ours.
+    const release = runs.hold(key);
     try {
-      return runs.create(key, slug, state, t.env.profileId());
-    } catch (error) {
-      await Promise.all(stored.map((s) => files.discard(s)));
-      throw error;
+      const stored = await writeAll(key, bytes);
+      try {
+        return runs.create(key, slug, state, t.env.profileId());
+      } catch (error) {
+        await Promise.all(stored.map((s) => files.discard(s)));
+        throw error;
+      }
+    } finally {
+      release();
     }
   }
 
