@@ -132,43 +132,45 @@ export default function backups(deps: Deps): Hono {
               This Cardflow runs on an in-memory database: there is nothing to back up.
             </Notice>
           )}
-        <table class="data">
-          <thead>
-            <tr>
-              <th>File</th>
-              <th>Environment</th>
-              <th>Taken</th>
-              <th>Why</th>
-              <th>Size</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {files.map((file) => (
+        <div class="table-scroll">
+          <table class="data">
+            <thead>
               <tr>
-                <td>
-                  <code>{file.name}</code>
-                </td>
-                <td>{file.environment}</td>
-                <td>{when(file.time)}</td>
-                <td>{REASONS[file.reason]}</td>
-                <td>{size(file.bytes)}</td>
-                <td>
-                  <RestoreForm
-                    name={file.name}
-                    label="Restore"
-                    confirm={`Replace the ${env} database with ${file.name}? The current one is kept as a backup, and the restore can be undone.`}
-                  />
-                </td>
+                <th>File</th>
+                <th>Environment</th>
+                <th>Taken</th>
+                <th>Why</th>
+                <th>Size</th>
+                <th></th>
               </tr>
-            ))}
-            {files.length === 0 && (
-              <tr>
-                <td colspan={6} class="muted">No backups yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {files.map((file) => (
+                <tr>
+                  <td>
+                    <code>{file.name}</code>
+                  </td>
+                  <td>{file.environment}</td>
+                  <td>{when(file.time)}</td>
+                  <td>{REASONS[file.reason]}</td>
+                  <td>{size(file.bytes)}</td>
+                  <td>
+                    <RestoreForm
+                      name={file.name}
+                      label="Restore"
+                      confirm={`Replace the ${env} database with ${file.name}? The current one is kept as a backup, and the restore can be undone.`}
+                    />
+                  </td>
+                </tr>
+              ))}
+              {files.length === 0 && (
+                <tr>
+                  <td colspan={6} class="muted">No backups yet.</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       </section>
     );
   };
