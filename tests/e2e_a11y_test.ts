@@ -40,7 +40,7 @@ async function check(
 
 browserTest(
   "every page passes axe-core with no serious or critical violation, in light and dark, wide and narrow",
-  async ({ page, url, server }) => {
+  async ({ page, url, server, dataDir }) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const headers = {
@@ -131,6 +131,9 @@ browserTest(
     await page.goto(url + "/backups");
     await page.locator("#backups form button[type=submit]").first().click();
     await page.locator("#backups .notice").waitFor();
+    assert.equal(await page.locator("#backups .path-text").textContent(), "", "no path yet");
+    await page.locator("#backups details.path summary").click();
+    await page.locator("#backups .path-text code", { hasText: `${dataDir}/backups` }).waitFor();
     await check(page, "backups-saved", problems);
 
     // Narrow screens: the menu and the chat are drawers, nothing overflows, Poke covers nothing.
