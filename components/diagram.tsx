@@ -12,12 +12,15 @@ export function mermaidLabel(text: string): string {
   return `"${clean}"`;
 }
 
-/** A diagram drawn from Mermaid `source`, described by `label`. */
+/**
+ * A diagram drawn from Mermaid `source`, described by `label`: the figure's
+ * caption names it (a `<pre>` may not carry an `aria-label` of its own).
+ */
 export function Diagram(props: { source: string; label: string }) {
   return (
     <figure class="diagram-figure">
       <figcaption>{props.label}</figcaption>
-      <pre class="mermaid diagram" data-diagram aria-label={props.label}>{props.source}</pre>
+      <pre class="mermaid diagram" data-diagram>{props.source}</pre>
     </figure>
   );
 }

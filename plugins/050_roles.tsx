@@ -33,4 +33,12 @@ export default defineCrud({
   ],
   // "Restore defaults" puts these three back, in this order, with these colours (one undo).
   restorable: true,
+  // Every role shows its colour as a chip, the default blue too (a select at its default is
+  // otherwise left out of the row as the usual value).
+  details: (role) => (
+    <span class="badge option role-chip" title="colour">
+      <span class={`role-mark role-${String(role.colour)}`} aria-hidden="true"></span>
+      {String(role.colour)}
+    </span>
+  ),
 });

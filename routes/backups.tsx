@@ -2,9 +2,11 @@
  * @module
  * `/backups`: the copies of the databases (one per start, and any made with
  * "back up now"), restore with confirmation, and after a restore a notice
- * that offers to undo it. Only names from the listing are accepted, so no
- * path reaches the file system from a form. A refused restore re-renders the
- * page with what was wrong; the database is unchanged.
+ * that offers to undo it. The folder is named relative to the data folder;
+ * its absolute path is fetched only when the person asks. Only names from
+ * the listing are accepted, so no path reaches the file system from a form.
+ * A refused restore re-renders the page with what was wrong; the database is
+ * unchanged.
  */
 
 import { Hono } from "hono";
@@ -19,7 +21,7 @@ import {
 import { isDiskFull } from "@/lib/errors.ts";
 import { readForm, text } from "@/lib/form.ts";
 import type { Deps } from "@/web/deps.ts";
-import { render } from "@/web/shell.tsx";
+import { html, render, wantsFragment } from "@/web/shell.tsx";
 import { Notice } from "@/components/layout.tsx";
 
 const REASONS: Record<BackupFile["reason"], string> = {
@@ -86,9 +88,15 @@ export default function backups(deps: Deps): Hono {
             " That folder is inside the data folder, so losing one loses both: start Cardflow with --backup-dir on another disk to keep them apart."}
         </p>
         {dir && (
-          <details class="path">
+          <details
+            class="path"
+            hx-get="/backups/path"
+            hx-trigger="toggle once"
+            hx-target="find .path-text"
+            hx-swap="innerHTML"
+          >
             <summary>Show the full path</summary>
-            <code>{dir}</code>
+            <span class="path-text" aria-live="polite"></span>
           </details>
         )}
         {restored && (
@@ -132,43 +140,45 @@ export default function backups(deps: Deps): Hono {
               This Cardflow runs on an in-memory database: there is nothing to back up.
             </Notice>
           )}
-        <table class="data">
-          <thead>
-            <tr>
-              <th>File</th>
-              <th>Environment</th>
-              <th>Taken</th>
-              <th>Why</th>
-              <th>Size</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {files.map((file) => (
+        <div class="table-scroll">
+          <table class="data">
+            <thead>
               <tr>
-                <td>
-                  <code>{file.name}</code>
-                </td>
-                <td>{file.environment}</td>
-                <td>{when(file.time)}</td>
-                <td>{REASONS[file.reason]}</td>
-                <td>{size(file.bytes)}</td>
-                <td>
-                  <RestoreForm
-                    name={file.name}
-                    label="Restore"
-                    confirm={`Replace the ${env} database with ${file.name}? The current one is kept as a backup, and the restore can be undone.`}
-                  />
-                </td>
+                <th>File</th>
+                <th>Environment</th>
+                <th>Taken</th>
+                <th>Why</th>
+                <th>Size</th>
+                <th></th>
               </tr>
-            ))}
-            {files.length === 0 && (
-              <tr>
-                <td colspan={6} class="muted">No backups yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {files.map((file) => (
+                <tr>
+                  <td>
+                    <code>{file.name}</code>
+                  </td>
+                  <td>{file.environment}</td>
+                  <td>{when(file.time)}</td>
+                  <td class="nowrap">{REASONS[file.reason]}</td>
+                  <td class="nowrap">{size(file.bytes)}</td>
+                  <td>
+                    <RestoreForm
+                      name={file.name}
+                      label="Restore"
+                      confirm={`Replace the ${env} database with ${file.name}? The current one is kept as a backup, and the restore can be undone.`}
+                    />
+                  </td>
+                </tr>
+              ))}
+              {files.length === 0 && (
+                <tr>
+                  <td colspan={6} class="muted">No backups yet.</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       </section>
     );
   };
@@ -177,6 +187,25 @@ export default function backups(deps: Deps): Hono {
 
   return new Hono()
     .get("/", (c) => show(c))
+    // The absolute path is sent only when asked for: a screenshot or a shared screen of the
+    // page does not give away where the data lives.
+    .get("/path", (c) => {
+      const dir = databases.backupDir;
+      if (!dir) throw new HTTPException(404, { message: "There is no backup folder." });
+      const path = <code>{dir}</code>;
+      if (wantsFragment(c)) return html(c, path);
+      return render(
+        c,
+        deps,
+        <section class="card">
+          <h1>Backup folder</h1>
+          <p>{path}</p>
+        </section>,
+        {
+          title: "Backup folder",
+        },
+      );
+    })
     .post("/", async (c) => {
       const file = await databases.backup();
       deps.log.info(`backup written on request: ${file.name}`);

@@ -130,69 +130,71 @@ export default function history(deps: Deps): Hono {
               hx-swap="outerHTML"
               hx-confirm="Delete the selected runs and everything in them?"
             >
-              <table class="data">
-                <thead>
-                  <tr>
-                    <th>
-                      <span class="sr-only">Select</span>
-                    </th>
-                    <th>Key</th>
-                    <th>Workflow</th>
-                    <th>Profile</th>
-                    <th>Where</th>
-                    <th>Updated</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map(({ run, definition, status }) => (
-                    <tr id={`run-${run.key}`}>
-                      <td>
-                        <input
-                          type="checkbox"
-                          name="keys"
-                          value={run.key}
-                          aria-label={`Select ${run.key}`}
-                        />
-                      </td>
-                      <td>
-                        {definition
-                          ? (
-                            <a
-                              href={runUrl(run.workflow, run.key)}
-                              hx-get={runUrl(run.workflow, run.key)}
-                              hx-target="#main"
-                              hx-push-url="true"
-                            >
-                              {run.key}
-                            </a>
-                          )
-                          : <code>{run.key}</code>}
-                      </td>
-                      <td>{definition?.title ?? run.workflow}</td>
-                      <td>
-                        {run.profile_id === null
-                          ? <span class="muted">none</span>
-                          : profiles.nameOf(run.profile_id)}
-                      </td>
-                      <td>{status}</td>
-                      <td>{run.updated.slice(0, 16).replace("T", " ")}</td>
-                      <td>
-                        <button
-                          type="button"
-                          class="link danger"
-                          hx-delete={`/history/${encodeURIComponent(run.key)}`}
-                          hx-target="#history"
-                          hx-swap="outerHTML"
-                          hx-confirm={`Delete the run ${run.key} and everything in it?`}
-                        >
-                          Delete
-                        </button>
-                      </td>
+              <div class="table-scroll">
+                <table class="data">
+                  <thead>
+                    <tr>
+                      <th>
+                        <span class="sr-only">Select</span>
+                      </th>
+                      <th>Key</th>
+                      <th>Workflow</th>
+                      <th>Profile</th>
+                      <th>Where</th>
+                      <th>Updated</th>
+                      <th></th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {list.map(({ run, definition, status }) => (
+                      <tr id={`run-${run.key}`}>
+                        <td>
+                          <input
+                            type="checkbox"
+                            name="keys"
+                            value={run.key}
+                            aria-label={`Select ${run.key}`}
+                          />
+                        </td>
+                        <td>
+                          {definition
+                            ? (
+                              <a
+                                href={runUrl(run.workflow, run.key)}
+                                hx-get={runUrl(run.workflow, run.key)}
+                                hx-target="#main"
+                                hx-push-url="true"
+                              >
+                                {run.key}
+                              </a>
+                            )
+                            : <code>{run.key}</code>}
+                        </td>
+                        <td>{definition?.title ?? run.workflow}</td>
+                        <td>
+                          {run.profile_id === null
+                            ? <span class="muted">none</span>
+                            : profiles.nameOf(run.profile_id)}
+                        </td>
+                        <td>{status}</td>
+                        <td>{run.updated.slice(0, 16).replace("T", " ")}</td>
+                        <td>
+                          <button
+                            type="button"
+                            class="link danger"
+                            hx-delete={`/history/${encodeURIComponent(run.key)}`}
+                            hx-target="#history"
+                            hx-swap="outerHTML"
+                            hx-confirm={`Delete the run ${run.key} and everything in it?`}
+                          >
+                            Delete
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               <div class="actions">
                 <button type="submit" class="danger">Delete selected</button>
               </div>

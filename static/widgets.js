@@ -98,6 +98,23 @@
     }
   };
 
+  // Tabulator's grid keeps a focusable box (for keyboard scrolling) with no role between the
+  // grid and its rows, which a grid may not own, and the "No rows match." box has no role at all.
+  // The scrolling box becomes the body's row group, and the empty box a row of one cell.
+  const gridRoles = (grid) => {
+    grid.removeAttribute("aria-owns");
+    const scroller = grid.querySelector(":scope > .tabulator-tableholder");
+    if (scroller) scroller.setAttribute("role", "rowgroup");
+    const body = grid.querySelector(".tabulator-tableholder > .tabulator-table");
+    if (body) body.setAttribute("role", "none");
+    const empty = grid.querySelector(".tabulator-placeholder");
+    if (empty) {
+      empty.setAttribute("role", "row");
+      const text = empty.querySelector(".tabulator-placeholder-contents");
+      if (text) text.setAttribute("role", "gridcell");
+    }
+  };
+
   // Tables: a server-rendered <table data-table> becomes sortable and paged; its filter box
   // is <input data-table-filter="TABLE-ID">.
   const tables = async (root) => {
@@ -128,19 +145,26 @@
       const holder = document.createElement("div");
       holder.id = el.id;
       holder.dataset.ready = "1";
-      holder.setAttribute("role", "region");
       holder.setAttribute("aria-label", el.caption ? el.caption.textContent : "Table");
       el.replaceWith(holder);
+      // The page buttons go below the grid, not inside it: a grid may hold only rows.
+      const paged = data.length > size;
+      const pager = document.createElement("nav");
+      pager.className = "data-table-pages";
+      pager.setAttribute("aria-label", `Pages of ${holder.getAttribute("aria-label")}`);
+      if (paged) holder.after(pager);
       try {
         const table = new Tabulator(holder, {
           data,
           columns,
           layout: "fitDataStretch",
-          pagination: data.length > size,
+          pagination: paged,
           paginationSize: size,
-          paginationCounter: "rows",
+          paginationElement: pager,
           placeholder: "No rows match.",
         });
+        table.on("tableBuilt", () => gridRoles(holder));
+        table.on("renderComplete", () => gridRoles(holder));
         const box = document.querySelector(`input[data-table-filter="${holder.id}"]`);
         if (box) {
           const filter = () => {

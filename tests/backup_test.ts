@@ -61,13 +61,42 @@ Deno.test("--backup-dir keeps the copies outside the data folder", async () => {
       assert.equal(listBackups(backupDir).length, 2);
       assert.deepEqual(listBackups(`${dataDir}/backups`), []);
       const page = await (await app.request("/backups")).text();
-      assert.ok(page.includes(backupDir));
+      assert.ok(!page.includes(backupDir), "the path only when asked");
       assert.doesNotMatch(page, /inside the data folder/);
+      const path = await (await app.request("/backups/path", { htmx: true })).text();
+      assert.equal(path, `<code>${backupDir}</code>`);
     } finally {
       await app.close();
       await Deno.remove(backupDir, { recursive: true });
     }
   });
+});
+
+Deno.test("the Backups page names its folder relative to the data folder; the absolute path comes only when asked", async () => {
+  await withData(async (dataDir) => {
+    const app = testApp({ config: { dataDir } });
+    try {
+      const page = await (await app.request("/backups")).text();
+      assert.ok(!page.includes(dataDir), "no absolute path in the page");
+      assert.match(page, /in the backups folder of the data folder/);
+      assert.match(page, /hx-get="\/backups\/path"[^>]*hx-trigger="toggle once"/);
+      assert.match(page, /<summary>Show the full path<\/summary>/);
+      const asked = await app.request("/backups/path", { htmx: true });
+      assert.equal(asked.status, 200);
+      assert.equal(await asked.text(), `<code>${dataDir}/backups</code>`);
+      const opened = await (await app.request("/backups/path")).text();
+      assert.match(opened, /<html/, "opened on its own, it is a page");
+      assert.ok(opened.includes(`<code>${dataDir}/backups</code>`));
+    } finally {
+      await app.close();
+    }
+  });
+  const memory = testApp();
+  try {
+    assert.equal((await memory.request("/backups/path", { htmx: true })).status, 404);
+  } finally {
+    await memory.close();
+  }
 });
 
 Deno.test("a restore from the page brings the data back, says so, and can be undone from the page", async () => {

@@ -243,6 +243,47 @@ Deno.test("every field type becomes a column of its own kind, and its values com
   await Promise.resolve();
 });
 
+Deno.test("a url field is a type=url input, its cell a safe link, and a javascript: address is refused", async () => {
+  // Tasks with a web address (Profiles has one, but draws its rows itself).
+  const app = testApp({
+    plugins: withTasks((t) => ({ ...t, fields: [...t.fields, { name: "home", type: "url" }] })),
+  });
+  try {
+    const tasks = app.runtime.services().crud.get("tasks");
+    const { record } = tasks.insert({ name: "Read", home: "https://example.com/about/" }, "ui");
+    const id = record!.id as number;
+    const edit = await (await app.request(`/tasks/${id}/edit`, { htmx: true })).text();
+    const input = /<input[^>]*name="home"[^>]*>/.exec(edit)?.[0] ?? "";
+    assert.match(input, /type="url"/);
+    assert.match(input, /value="https:\/\/example.com\/about\/"/);
+    const row = await (await app.request(`/tasks/${id}`, { htmx: true })).text();
+    const link = /<a href="https:\/\/example.com\/about\/"[^>]*>([^<]*)<\/a>/.exec(row);
+    assert.ok(link, `a link in ${row}`);
+    assert.match(link[0], /target="_blank"/);
+    assert.match(link[0], /rel="[^"]*\bnoopener\b[^"]*"/);
+    assert.match(link[0], /rel="[^"]*\bnoreferrer\b[^"]*"/);
+    assert.equal(link[1], "example.com/about", "shown short, without the scheme");
+
+    // Typed in the form, a javascript: address is refused and nothing is stored.
+    const refused = await app.post(`/tasks/${id}`, { name: "Read", home: "javascript:alert(1)" });
+    assert.equal(refused.status, 422);
+    assert.match(await refused.text(), /web address/);
+    assert.equal(tasks.get(id)!.home, "https://example.com/about/");
+
+    // A value that got into the table some other way is shown as text, never as a link.
+    app.runtime.db().prepare("UPDATE tasks SET home = ? WHERE id = ?").run(
+      "javascript:alert(1)",
+      id,
+    );
+    const unsafe = await (await app.request(`/tasks/${id}`, { htmx: true })).text();
+    assert.match(unsafe, /javascript:alert\(1\)/);
+    assert.doesNotMatch(unsafe, /href="javascript:/i);
+  } finally {
+    app.close();
+  }
+  await Promise.resolve();
+});
+
 Deno.test("adding fields of every type to a table with records fills them, and type changes are told from widenings", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "cardflow-types-" });
   try {

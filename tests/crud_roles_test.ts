@@ -26,6 +26,21 @@ function roleIds(app: TestApp): Record<string, number> {
   );
 }
 
+Deno.test("the Roles page shows every role's colour as a chip, the default colour too", async () => {
+  const app = testApp();
+  try {
+    const page = await (await app.request("/roles")).text();
+    const chips = [
+      ...page.matchAll(
+        /<li id="roles-\d+"[^>]*>.*?>(\w+)<\/span>.*?<span class="role-mark role-(\w+)"[^>]*><\/span>(\w+)<\/span>/g,
+      ),
+    ].map((m) => `${m[1]}:${m[2]}:${m[3]}`);
+    assert.deepEqual(chips, ["Core:blue:blue", "Tutorial:green:green", "Developer:purple:purple"]);
+  } finally {
+    app.close();
+  }
+});
+
 Deno.test("the menu shows the roles in their order, each with its colour", async () => {
   const app = testApp();
   try {

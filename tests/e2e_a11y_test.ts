@@ -2,13 +2,16 @@
  * Every page, in the states a person sees it in, checked with axe-core (no
  * serious or critical violation) and photographed in light and dark at 1400
  * and 800 px for a person to look at; at 800 and 360 px nothing overflows
- * the screen and nothing covers the chat's text.
+ * the screen and nothing covers the chat's text. The site inspector gets a
+ * test of its own: a finished crawl of a small local site, with its table,
+ * chart and diagram drawn by their libraries.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { seriousViolations } from "./helpers/axe.ts";
 import { browserTest, pageHeaders } from "./helpers/browser.ts";
 import { screenshot } from "./helpers/screens.ts";
+import { startTestSite, type TestSite } from "./helpers/test_site.ts";
 
 /** Wait until htmx has nothing in flight and the run's placeholder chain has loaded. */
 async function settled(page: Page): Promise<void> {
@@ -37,7 +40,7 @@ async function check(
 
 browserTest(
   "every page passes axe-core with no serious or critical violation, in light and dark, wide and narrow",
-  async ({ page, url, server }) => {
+  async ({ page, url, server, dataDir }) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const headers = {
@@ -93,7 +96,10 @@ browserTest(
       ["/tasks?q=milk&done=no&sort=-due", "tasks-search"],
       ["/tasks?q=nothing-like-this", "tasks-empty"],
       ["/tasks/import", "tasks-import"],
+      ["/profiles/import", "profiles-import"],
+      ["/roles/import", "roles-import"],
       ["/hello", "hello"],
+      ["/showcase", "showcase"],
       ["/hello/run/a11y-hello", "hello-run"],
       ["/showcase/run/a11y-showcase", "showcase-run"],
       ["/history", "history"],
@@ -125,6 +131,9 @@ browserTest(
     await page.goto(url + "/backups");
     await page.locator("#backups form button[type=submit]").first().click();
     await page.locator("#backups .notice").waitFor();
+    assert.equal(await page.locator("#backups .path-text").textContent(), "", "no path yet");
+    await page.locator("#backups details.path summary").click();
+    await page.locator("#backups .path-text code", { hasText: `${dataDir}/backups` }).waitFor();
     await check(page, "backups-saved", problems);
 
     // Narrow screens: the menu and the chat are drawers, nothing overflows, Poke covers nothing.
@@ -175,5 +184,53 @@ browserTest(
     }
     assert.deepEqual(problems, []);
     assert.deepEqual(errors, []);
+  },
+);
+
+let site: TestSite;
+
+browserTest(
+  "the site inspector's landing page and a finished run (its table, chart and diagram) pass axe-core in light and dark",
+  async ({ page, url }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const problems: string[] = [];
+    try {
+      await page.goto(url + "/site-inspector");
+      await check(page, "inspector", problems);
+
+      await page.locator('input[name="key"]').fill("a11y-inspect");
+      await page.locator("button", { hasText: "Start or resume" }).click();
+      const step = page.locator("#step-site");
+      await step.locator("input[name=url]").fill(`${site.origin}/`);
+      await step.locator("input[name=maxPages]").fill("20");
+      await step.locator("select[name=timeout]").selectOption("1");
+      await step.locator("button[type=submit]").click();
+      await page.locator("#step-crawl button", { hasText: "Start" }).click();
+      await page.locator("#step-crawl.done").waitFor({ timeout: 20_000 });
+      await page.locator("#step-pages .tabulator-row").first().waitFor();
+      await page.locator("#step-pages button[type=submit]").click();
+      await page.locator("#step-report [data-chart][data-ready='1'] svg").waitFor();
+      await page.locator("#step-report pre[data-diagram][data-ready='1'] svg").waitFor({
+        timeout: 20_000,
+      });
+      assert.ok(await page.locator("#step-pages .tabulator-row").first().isVisible());
+      await check(page, "inspector-run", problems);
+
+      // A filter that leaves no row: the grid's "No rows match." is a row of its own.
+      await page.locator("#step-pages input[type=search]").fill("nothing-like-this");
+      await page.locator("#step-pages .tabulator-placeholder").waitFor();
+      await check(page, "inspector-table-empty", problems, [1400]);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await site.close();
+    }
+  },
+  {
+    config: () => {
+      site = startTestSite({ slowMs: 300, manyMs: 50 });
+      return Promise.resolve({ allowNetHosts: [site.host] });
+    },
   },
 );

@@ -58,7 +58,7 @@ browserTest(
         await page.evaluate(() => navigator.clipboard.readText()),
         /^Here is \*\*bold\*\*/,
       );
-      await screenshot(page, "chat-markdown");
+      await screenshot(page, "chat-markdown", { chat: true });
 
       // Edit the question and send it again: the answer after it is replaced.
       fake.replies.push({ tokens: ["Answer to the edited question."] });
@@ -163,7 +163,7 @@ browserTest(
       fake.replies.push({ tokens: ["Working again."] });
       await ask(page, "still there?");
       await page.locator(".msg-assistant", { hasText: "Working again." }).waitFor();
-      await screenshot(page, "chat-faults");
+      await screenshot(page, "chat-faults", { chat: true });
     } finally {
       await fake.close();
     }
@@ -224,7 +224,7 @@ browserTest(
       await page.locator(".msg-proposal button", { hasText: "Apply" }).click();
       await page.locator(".msg-proposal", { hasText: "Applied." }).waitFor();
       assert.equal(run().state.finalized, true);
-      await screenshot(page, "chat-tools");
+      await screenshot(page, "chat-tools", { chat: true });
     } finally {
       await fake.close();
     }

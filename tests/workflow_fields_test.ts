@@ -1,7 +1,8 @@
 /**
  * Steps with several fields of every kind, over HTTP: each refused field gets
  * its own message tied to it, the values are stored typed, files are kept and
- * can be downloaded again, and the completed card shows each value once.
+ * can be downloaded again, and the completed card shows each value once
+ * (and a step of one unlabelled field its label once, in the heading).
  */
 import assert from "node:assert/strict";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
@@ -136,6 +137,22 @@ Deno.test("good values are stored typed, files kept and downloadable, and the ca
       /Comment <span class="muted">\(optional\)<\/span>/,
       "a space before (optional)",
     );
+
+    // A step of one unlabelled field: its completed card says "Comment" once, in its heading.
+    const form = new FormData();
+    form.append("version", String(state(app, "good").version));
+    form.append("comment", "Looks fine");
+    const done = await app.request("/formkit/run/good/step/done", {
+      method: "POST",
+      body: form,
+      htmx: true,
+    });
+    assert.equal(done.status, 200, await done.clone().text());
+    const html = await (await app.request("/formkit/run/good/step/done", { htmx: true })).text();
+    const doneCard = /<article[^>]*id="step-done"[^>]*>.*?<\/article>/s.exec(html)?.[0] ?? "";
+    assert.match(doneCard, /<p class="value">Looks fine<\/p>/, "the value alone, no list");
+    const shown = doneCard.replace(/<[^>]*>/g, " ");
+    assert.equal(shown.match(/Comment/g)?.length, 1, `the label once: ${shown}`);
   } finally {
     app.close();
   }

@@ -53,17 +53,29 @@ export interface BrowserContext {
   dataDir: string;
   /** A second page (another tab) on the same browser. */
   newPage(): Promise<Page>;
-  /** Messages of every alert or prompt any page opened (confirms are accepted, not listed). */
+  /** Messages of every alert or prompt any page opened (confirms are listed in `confirms`). */
   dialogs: string[];
+  /** Messages of every confirm() any page opened, in order, whatever the answer. */
+  confirms: string[];
+  /** How confirms are answered from now on: accepted (the default, as a person would) or not. */
+  answerConfirms(accept: boolean): void;
 }
 
-function watchDialogs(page: Page, dialogs: string[]): void {
+/** What the dialogs of a test's pages saw, and how confirms are answered. */
+interface DialogLog {
+  dialogs: string[];
+  confirms: string[];
+  accept: boolean;
+}
+
+function watchDialogs(page: Page, log: DialogLog): void {
   page.on("dialog", (dialog) => {
     if (dialog.type() === "confirm") {
-      dialog.accept().catch(() => {});
+      log.confirms.push(dialog.message());
+      (log.accept ? dialog.accept() : dialog.dismiss()).catch(() => {});
       return;
     }
-    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    log.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
     dialog.dismiss().catch(() => {});
   });
 }
@@ -145,11 +157,11 @@ export function browserTest(
         const page = await context.newPage();
         // Log in as a person does: open the printed URL once; the cookie serves every tab.
         await page.goto(server.loginUrl);
-        // Confirmations are accepted as a person would; any other dialog
-        // (an alert from injected script) is recorded for the test to check.
-        const dialogs: string[] = [];
-        context.on("page", (p) => watchDialogs(p, dialogs));
-        watchDialogs(page, dialogs);
+        // Confirmations are recorded and accepted as a person would; any other
+        // dialog (an alert from injected script) is recorded for the test to check.
+        const log: DialogLog = { dialogs: [], confirms: [], accept: true };
+        context.on("page", (p) => watchDialogs(p, log));
+        watchDialogs(page, log);
         await fn({
           page,
           browser,
@@ -157,7 +169,11 @@ export function browserTest(
           url: server.url,
           dataDir,
           newPage: () => context.newPage(),
-          dialogs,
+          dialogs: log.dialogs,
+          confirms: log.confirms,
+          answerConfirms: (accept) => {
+            log.accept = accept;
+          },
         });
       } finally {
         await browser.close().catch(() => {});
