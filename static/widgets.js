@@ -115,6 +115,21 @@
     }
   };
 
+  // Tabulator sorts on a click of a column's header only: each sortable header also takes the
+  // focus and sorts with Enter or Space, as a button would.
+  const keyboardSort = (grid) => {
+    for (const head of grid.querySelectorAll(".tabulator-col.tabulator-sortable")) {
+      if (head.dataset.keys) continue;
+      head.dataset.keys = "1";
+      head.tabIndex = 0;
+      head.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        head.click();
+      });
+    }
+  };
+
   // Tables: a server-rendered <table data-table> becomes sortable and paged; its filter box
   // is <input data-table-filter="TABLE-ID">.
   const tables = async (root) => {
@@ -152,7 +167,13 @@
       const pager = document.createElement("nav");
       pager.className = "data-table-pages";
       pager.setAttribute("aria-label", `Pages of ${holder.getAttribute("aria-label")}`);
-      if (paged) holder.after(pager);
+      // "Showing 1-100 of 151 rows" goes beside the page buttons.
+      const counter = document.createElement("span");
+      counter.className = "data-table-counter";
+      const foot = document.createElement("div");
+      foot.className = "data-table-foot";
+      foot.append(counter, pager);
+      if (paged) holder.after(foot);
       try {
         const table = new Tabulator(holder, {
           data,
@@ -163,8 +184,19 @@
           paginationElement: pager,
           placeholder: "No rows match.",
         });
-        table.on("tableBuilt", () => gridRoles(holder));
-        table.on("renderComplete", () => gridRoles(holder));
+        table.on("tableBuilt", () => {
+          gridRoles(holder);
+          keyboardSort(holder);
+        });
+        table.on("renderComplete", () => {
+          gridRoles(holder);
+          // Tabulator draws no count when it draws its buttons elsewhere: "Showing 1-100 of 151 rows".
+          if (!paged) return;
+          const total = table.getDataCount("active");
+          const first = total === 0 ? 0 : (table.getPage() - 1) * size + 1;
+          const last = Math.min(total, table.getPage() * size);
+          counter.textContent = `Showing ${first}-${last} of ${total} rows`;
+        });
         const box = document.querySelector(`input[data-table-filter="${holder.id}"]`);
         if (box) {
           const filter = () => {

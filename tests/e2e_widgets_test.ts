@@ -35,17 +35,33 @@ browserTest(
     const numbers = async () =>
       (await card.locator(".tabulator-row .tabulator-cell[tabulator-field=n]").allTextContents())
         .map(Number);
-    const counter = () => card.locator(".tabulator-page-counter").textContent();
+    const counter = () => card.locator(".data-table-counter").textContent();
     const range = (from: number, to: number) =>
       Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
     assert.deepEqual(await numbers(), range(1, 100), "page 1 holds rows 1 to 100");
-    assert.ok(await card.locator(".tabulator-paginator").isVisible(), "a pager");
+    assert.ok(await card.locator("nav.data-table-pages").isVisible(), "a pager below the grid");
     assert.equal(
       (await counter())?.replace(/\s+/g, " ").trim(),
       "Showing 1-100 of 151 rows",
     );
     assert.equal((await card.locator("[data-table-count]").textContent())?.trim(), "151 rows");
+
+    // A column sorts from the keyboard: Tab to its header, Enter, Enter again for descending.
+    await page.locator("#step-show input[type=search]").focus();
+    const head = card.locator(".tabulator-col[tabulator-field=n]");
+    for (let i = 0; i < 10 && !(await head.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press("Tab");
+    }
+    assert.ok(await head.evaluate((el) => el === document.activeElement), "the header takes focus");
+    await page.keyboard.press("Enter");
+    await card.locator(".tabulator-col[tabulator-field=n][aria-sort=ascending]").waitFor();
+    await page.keyboard.press("Enter");
+    await card.locator(".tabulator-col[tabulator-field=n][aria-sort=descending]").waitFor();
+    assert.equal((await numbers())[0], 151, "Enter again sorts descending");
+    await page.keyboard.press(" ");
+    await card.locator(".tabulator-col[tabulator-field=n][aria-sort=ascending]").waitFor();
+    assert.equal((await numbers())[0], 1);
 
     await card.locator(".tabulator-page[data-page='2']").click();
     await card.locator(".tabulator-row", { hasText: "row 151" }).waitFor();
