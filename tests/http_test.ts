@@ -61,6 +61,19 @@ Deno.test("a foreign Host header is refused with 403 (DNS rebinding)", async () 
   }
 });
 
+Deno.test("the refusal page shows a foreign Host as text, escaped by lib/html.ts", async () => {
+  const app = testApp();
+  try {
+    const res = await app.request("/", { headers: { host: `x"><img src=y onerror=z>` } });
+    assert.equal(res.status, 403);
+    const html = await res.text();
+    assert.doesNotMatch(html, /<img/);
+    assert.match(html, /Host &quot;x&quot;&gt;&lt;img src=y onerror=z&gt;&quot; is not allowed/);
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("--allowed-host adds a name to the accepted hosts", async () => {
   const app = testApp({ config: { allowedHosts: ["box.local"] } });
   try {
