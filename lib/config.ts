@@ -6,6 +6,7 @@
  */
 
 import { type Level, parseLevel } from "./log.ts";
+import { isLoopback } from "./loopback.ts";
 import { isHostPattern } from "./net_address.ts";
 
 /** The name and version printed by `--version`. */
@@ -200,12 +201,6 @@ function dirname(path: string): string {
 
 function join(a: string, b: string): string {
   return a.endsWith("/") || a.endsWith("\\") ? a + b : `${a}/${b}`;
-}
-
-/** Whether `host` is a loopback address or name (only this machine can connect). */
-export function isLoopback(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 function tokenSetting(
