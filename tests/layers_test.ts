@@ -1,8 +1,9 @@
 /**
  * The layers must stay visible in the tree: every import goes to the same
  * floor or below, no two modules import each other (directly or around a
- * loop), SQL is written only in the table layer and the services, and no
- * value is forced through `as unknown as`.
+ * loop), SQL is written only in the table layer and the services, no value
+ * is forced through `as unknown as`, and a rule two layers share is written
+ * in one file.
  */
 import assert from "node:assert/strict";
 
@@ -129,4 +130,25 @@ Deno.test("no value is forced through `as unknown as`, and no JSON is searched w
     return /as unknown as/.test(text) || /LIKE\s+'%"/.test(text);
   });
   assert.deepEqual(offenders, []);
+});
+
+/** The app's browser scripts (not the vendored libraries). */
+const SCRIPTS = [...Deno.readDirSync(ROOT + "static")]
+  .filter((e) => e.isFile && e.name.endsWith(".js")).map((e) => `static/${e.name}`);
+
+/** The app's files (not tests/) whose text matches `pattern`. */
+function filesMatching(pattern: RegExp): string[] {
+  return [...FILES, ...SCRIPTS].filter((file) => pattern.test(Deno.readTextFileSync(ROOT + file)))
+    .sort();
+}
+
+Deno.test("one HTML escaper: only lib/html.ts turns & into an entity", () => {
+  // `&amp;` written out, or a replace over a character class holding `&` (any entity form).
+  assert.deepEqual(filesMatching(/&amp;|&#(?:38|x26);|\.replace(?:All)?\(\s*\/\[[^\]]*&/), [
+    "lib/html.ts",
+  ]);
+});
+
+Deno.test("one list of loopback names: only lib/loopback.ts spells ::1 or the 127.0.0.0/8 rule", () => {
+  assert.deepEqual(filesMatching(/["']\[?::1\]?["']|\^127\(/), ["lib/loopback.ts"]);
 });
