@@ -132,6 +132,13 @@ Deno.test("no value is forced through `as unknown as`, and no JSON is searched w
   assert.deepEqual(offenders, []);
 });
 
+Deno.test("no plugin definition is downcast: isKind and pluginsOf narrow the union", () => {
+  const offenders = FILES.filter((file) =>
+    /\bas (?:Crud|Workflow|Page)Definition\b/.test(Deno.readTextFileSync(ROOT + file))
+  );
+  assert.deepEqual(offenders, []);
+});
+
 /** The app's browser scripts (not the vendored libraries). */
 const SCRIPTS = [...Deno.readDirSync(ROOT + "static")]
   .filter((e) => e.isFile && e.name.endsWith(".js")).map((e) => `static/${e.name}`);
