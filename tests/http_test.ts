@@ -141,6 +141,21 @@ Deno.test("an oversize body gets 413 with a clear message, declared or streamed"
       body: stream,
     });
     assert.equal(streamed.status, 413);
+    assert.match(await streamed.text(), /too large/);
+    // Under the cap, a streamed form reaches the route whole.
+    const small = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("to=nowhere"));
+        controller.close();
+      },
+    });
+    const read = await app.request("/environment", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: small,
+    });
+    assert.equal(read.status, 422);
+    assert.match(await read.text(), /Unknown environment "nowhere"/);
   } finally {
     await app.close();
   }

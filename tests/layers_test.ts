@@ -159,3 +159,7 @@ Deno.test("one HTML escaper: only lib/html.ts turns & into an entity", () => {
 Deno.test("one list of loopback names: only lib/loopback.ts spells ::1 or the 127.0.0.0/8 rule", () => {
   assert.deepEqual(filesMatching(/["']\[?::1\]?["']|\^127\(/), ["lib/loopback.ts"]);
 });
+
+Deno.test("no status is dug out of an error's cause: describeError maps classes", () => {
+  assert.deepEqual(filesMatching(/cause\??\.status|cause\?: \{ status/), []);
+});
