@@ -132,6 +132,17 @@ Deno.test("no value is forced through `as unknown as`, and no JSON is searched w
   assert.deepEqual(offenders, []);
 });
 
+Deno.test("the tests force no value through `as unknown as` either", () => {
+  const tests = [
+    ...[...Deno.readDirSync(ROOT + "tests")].map((e) => `tests/${e.name}`),
+    ...[...Deno.readDirSync(ROOT + "tests/helpers")].map((e) => `tests/helpers/${e.name}`),
+  ].filter((file) => /\.tsx?$/.test(file) && file !== "tests/layers_test.ts");
+  const offenders = tests.filter((file) =>
+    /as unknown as/.test(Deno.readTextFileSync(ROOT + file))
+  );
+  assert.deepEqual(offenders, []);
+});
+
 Deno.test("no plugin definition is downcast: isKind and pluginsOf narrow the union", () => {
   const offenders = FILES.filter((file) =>
     /\bas (?:Crud|Workflow|Page)Definition\b/.test(Deno.readTextFileSync(ROOT + file))
