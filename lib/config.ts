@@ -36,6 +36,8 @@ export interface Config {
   llmStallMs: number;
   /** Open the browser once listening. */
   open: boolean;
+  /** What `--open` runs first, from `BROWSER` (see `lib/browser.ts`); the system's opener when unset. */
+  browser?: string;
   /** Dev mode: set by the `deno task dev` supervisor. */
   dev: boolean;
   /** A backup file to restore before starting. */
@@ -115,7 +117,8 @@ Options (each also read from the environment variable shown):
                       default DATA-DIR/backups)
   --token, --no-token require the access token Cardflow prints in its URL (CARDFLOW_TOKEN=on|off,
                       default on; always on when --host is not a loopback address)
-  --open              open the browser once listening
+  --open              open the browser once listening, with the command in BROWSER if set
+                      (%s stands for the URL), else the system's opener
   --help              print this help
   --version           print the version
 `;
@@ -311,6 +314,7 @@ export function parseConfig(source: ConfigSource): ParseResult {
   if (restore) config.restore = restore;
   const backupDir = pick("backup-dir", "CARDFLOW_BACKUP_DIR");
   if (backupDir) config.backupDir = backupDir;
+  if (env.BROWSER?.trim()) config.browser = env.BROWSER.trim();
   return { kind: "run", config };
 }
 

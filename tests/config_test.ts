@@ -172,3 +172,9 @@ Deno.test("loopback is one rule: the names a browser uses, and every 127.x.x.x b
   // The guard accepts the names alone: a Host of 127.0.0.2 is refused (http_test.ts).
   assert.deepEqual([...LOOPBACK_NAMES].sort(), ["127.0.0.1", "::1", "[::1]", "localhost"]);
 });
+
+Deno.test("BROWSER is what --open runs first; unset or blank, the system's opener", () => {
+  assert.equal(run(source(["--open"], { BROWSER: " firefox %s " })).browser, "firefox %s");
+  assert.equal(run(source(["--open"], { BROWSER: "  " })).browser, undefined);
+  assert.equal(run(source(["--open"])).browser, undefined);
+});
