@@ -112,15 +112,26 @@ Deno.test("a plugin imports only the plugin API, components and libraries", () =
   assert.deepEqual(offenders, []);
 });
 
-Deno.test("SQL is written only in the table layer and the services", () => {
+/** The code of `file`: its text without comment lines, which may name SQL they do not run. */
+function codeOf(file: string): string {
+  return Deno.readTextFileSync(ROOT + file).split("\n")
+    .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join("\n");
+}
+
+Deno.test("SQL is written only in the table layer, the services, and the backup checks", () => {
   const sql =
     /\.(prepare|exec)\(\s*[`"']|[`"'](SELECT|INSERT INTO|DELETE FROM|UPDATE|PRAGMA|CREATE)\s/;
+  // The two backup files run SQL on a candidate or a copy, never on the app's database.
   const allowed = (file: string) =>
     file.startsWith("services/") ||
-    ["lib/db.ts", "lib/table.ts", "lib/store.ts"].includes(file) || file.startsWith("lib/backup");
-  const offenders = FILES.filter((file) =>
-    !allowed(file) && sql.test(Deno.readTextFileSync(ROOT + file))
-  );
+    [
+      "lib/db.ts",
+      "lib/table.ts",
+      "lib/store.ts",
+      "lib/backup_inspect.ts",
+      "lib/backup_restore.ts",
+    ].includes(file);
+  const offenders = FILES.filter((file) => !allowed(file) && sql.test(codeOf(file)));
   assert.deepEqual(offenders, []);
 });
 
