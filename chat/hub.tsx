@@ -371,15 +371,18 @@ export function createChatHub(deps: HubDeps): ChatHub {
     }
   }, { signal: services.signal });
 
+  /** Tell `socket` why its chat stops here: this database went away. */
+  function closeRetired(socket: ChatSocket): void {
+    const why = services.retiredFor ?? "close";
+    try {
+      socket.close?.(why === "close" ? 1001 : 1012, CLOSE_REASONS[why]);
+    } catch { /* already closed */ }
+  }
+
   // This database is going away: every page is told why its chat stops here.
   services.signal.addEventListener("abort", () => {
     current?.abort();
-    const why = services.retiredFor ?? "close";
-    for (const socket of sockets) {
-      try {
-        socket.close?.(why === "close" ? 1001 : 1012, CLOSE_REASONS[why]);
-      } catch { /* already closed */ }
-    }
+    for (const socket of sockets) closeRetired(socket);
     sockets.clear();
   }, { once: true });
 
@@ -405,6 +408,11 @@ export function createChatHub(deps: HubDeps): ChatHub {
     llm,
     conversation,
     join(socket) {
+      // A socket whose upgrade reached this hub as its database went away: it reconnects.
+      if (services.signal.aborted) {
+        closeRetired(socket);
+        return () => {};
+      }
       sockets.add(socket);
       return () => sockets.delete(socket);
     },

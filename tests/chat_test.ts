@@ -362,13 +362,23 @@ test("a switch, a reset and a restore each close every chat socket with its own 
   ];
   try {
     for (const [why, change] of changes) {
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const closed = new Promise<{ code: number; reason: string }>((resolve, reject) => {
         const socket = new WebSocket(s.wsUrl);
-        socket.onclose = (e) => resolve({ code: e.code, reason: e.reason });
+        const timer = setTimeout(() => reject(new Error(`${why}: the socket stayed open`)), 5000);
+        socket.onclose = (e) => {
+          clearTimeout(timer);
+          resolve({ code: e.code, reason: e.reason });
+        };
         socket.onopen = () => change();
       });
       assert.deepEqual(await closed, { code: 1012, reason: CLOSE_REASONS[why] }, why);
     }
+    // A socket that joins a hub whose database already went away is told at once.
+    const retired = s.server.runtime.chat();
+    await postForm(s, "/environment", { to: "production" });
+    const told: [number, string][] = [];
+    retired.join({ send() {}, close: (code, reason) => told.push([code, reason]) });
+    assert.deepEqual(told, [[1012, CLOSE_REASONS.switch]]);
     assert.match(CLOSE_REASONS.restore, /restore a backup/);
     assert.equal(new Set(Object.values(CLOSE_REASONS)).size, 4, "each reason is its own");
   } finally {
