@@ -362,15 +362,17 @@ test("a switch, a reset and a restore each close every chat socket with its own 
   ];
   try {
     for (const [why, change] of changes) {
+      const socket = new WebSocket(s.wsUrl);
       const closed = new Promise<{ code: number; reason: string }>((resolve, reject) => {
-        const socket = new WebSocket(s.wsUrl);
         const timer = setTimeout(() => reject(new Error(`${why}: the socket stayed open`)), 5000);
         socket.onclose = (e) => {
           clearTimeout(timer);
           resolve({ code: e.code, reason: e.reason });
         };
-        socket.onopen = () => change();
       });
+      await new Promise((resolve) => socket.onopen = resolve);
+      // The whole change, so the next socket opens on the database it leaves in use.
+      await change();
       assert.deepEqual(await closed, { code: 1012, reason: CLOSE_REASONS[why] }, why);
     }
     // A socket that joins a hub whose database already went away is told at once.
