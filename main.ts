@@ -12,6 +12,7 @@
 
 import { startServer } from "./app/server.ts";
 import { BackupError } from "./lib/backup.ts";
+import { type OpenCommand, openCommands } from "./lib/browser.ts";
 import { ConfigError, parseConfig } from "./lib/config.ts";
 import { DatabaseFileError } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
@@ -101,7 +102,9 @@ export async function main(args: string[]): Promise<void> {
       ),
     );
   }
-  if (config.open) openBrowser(server.loginUrl);
+  if (config.open) {
+    openBrowser(openCommands(server.loginUrl, { browser: config.browser, os: Deno.build.os }));
+  }
 
   const stop = () => server.shutdown().then(() => Deno.exit(0));
   Deno.addSignalListener("SIGINT", stop);
@@ -109,16 +112,15 @@ export async function main(args: string[]): Promise<void> {
   await server.finished;
 }
 
-function openBrowser(url: string): void {
-  const command = Deno.build.os === "darwin"
-    ? "open"
-    : Deno.build.os === "windows"
-    ? "explorer"
-    : "xdg-open";
-  try {
-    new Deno.Command(command, { args: [url], stdout: "null", stderr: "null" }).spawn();
-  } catch {
-    // No opener installed; the URL is printed above.
+/** Run the first of `commands` that starts; when none does, the URL printed above is enough. */
+function openBrowser(commands: OpenCommand[]): void {
+  for (const { command, args } of commands) {
+    try {
+      new Deno.Command(command, { args, stdout: "null", stderr: "null" }).spawn();
+      return;
+    } catch {
+      // Not installed, or not allowed to run (a BROWSER command needs --allow-run): the next.
+    }
   }
 }
 

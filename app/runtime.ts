@@ -23,7 +23,7 @@ import { createLlm, type Llm } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
 import { loadPlugins, type PluginEntry } from "../pipeline/load.ts";
 import type { Environment, ServiceEvents } from "../services/events.ts";
-import { createServices, type Services } from "../services/mod.ts";
+import { createServices, type Retirement, type Services } from "../services/mod.ts";
 import { restoreCheck } from "../services/restore_check.ts";
 import type { Databases, Deps, Restored, RouteEntry } from "../web/deps.ts";
 import { createApp } from "./app.tsx";
@@ -155,12 +155,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await Deno.writeTextFile(`${config.dataDir}/environment`, to + "\n", { mode: 0o600 });
       }
       log.info(`switched to the ${to} database at ${databasePath(config.dataDir, to)}`);
-      retire(old);
+      retire(old, "switch");
       now.services.announce("switch");
     },
     async resetDevelopment() {
       if (current !== "development") throw new Error("only development can be reset");
-      now.services.retire();
+      now.services.retire("reset");
       closeDatabase(now.db);
       const path = databasePath(config.dataDir, "development");
       if (path !== ":memory:") {
@@ -234,7 +234,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const app = createApp(deps, { routes: options.routes, chat, token });
       return { db, services, deps, chat, app };
     } catch (error) {
-      services?.retire();
+      services?.retire("close");
       closeDatabase(db);
       throw error;
     }
@@ -257,7 +257,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         for (const db of retired) closeDatabase(db);
         retired.clear();
         if (had) {
-          had.services.retire();
+          had.services.retire("restore");
           closeDatabase(had.db);
         }
       },
@@ -282,8 +282,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   // Requests that started on the old database may still await; close it a little later.
   const retired = new Set<Db>();
-  function retire(old: Build): void {
-    old.services.retire();
+  function retire(old: Build, why: Retirement): void {
+    old.services.retire(why);
     retired.add(old.db);
     const timer = setTimeout(() => {
       retired.delete(old.db);
@@ -341,7 +341,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     close() {
       clearTimeout(startBackup);
       stopper.abort();
-      now.services.retire();
+      now.services.retire("close");
       for (const old of retired) closeDatabase(old);
       retired.clear();
       closeDatabase(now.db);

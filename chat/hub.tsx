@@ -21,7 +21,7 @@ import { isKind } from "../pipeline/plugin.ts";
 import { ContextError } from "../services/context.ts";
 import type { ChatMessage, Conversation, MessageMeta, Role } from "../services/conversation.ts";
 import type { Operation, ServiceEvents } from "../services/events.ts";
-import type { Services } from "../services/mod.ts";
+import type { Retirement, Services } from "../services/mod.ts";
 import { ANSWER_LIMITS, type AnswerLimits, runAnswer } from "./answer.ts";
 import { composeMessages, CONTEXT_DEFAULTS, describePage } from "./context.ts";
 import { systemPrompt } from "./prompt.ts";
@@ -30,7 +30,7 @@ import { combineUndo, runTool, toolSpecs } from "./tools.ts";
 /** Anything that can receive text frames: a WebSocket, or a test double. */
 export interface ChatSocket {
   send(data: string): void;
-  /** Close with a reason the page shows (the database was switched away). */
+  /** Close with a reason the page shows (its database went away: {@linkcode CLOSE_REASONS}). */
   close?(code: number, reason: string): void;
 }
 
@@ -99,6 +99,19 @@ export const PAGE_MESSAGES = 50;
 
 /** The longest message a person may send. */
 export const MAX_QUESTION = 8000;
+
+/**
+ * Why a page's chat socket closes, by why its database went away: the page
+ * shows it. Code 1012 (service restart) makes htmx reconnect, to the
+ * database Cardflow uses then; a reason must stay within 123 bytes.
+ */
+export const CLOSE_REASONS: Readonly<Record<Retirement, string>> = {
+  switch: "Cardflow switched to the other environment's database; the chat reconnects to it.",
+  reset: "The development database was reset; the chat reconnects to the new one.",
+  restore:
+    "Cardflow closed this database to restore a backup; the chat reconnects to the one it uses now.",
+  close: "Cardflow is stopping.",
+};
 
 /** Re-render a streaming answer's Markdown at most this often. */
 const RENDER_EVERY_MS = 400;
@@ -365,14 +378,18 @@ export function createChatHub(deps: HubDeps): ChatHub {
     }
   }, { signal: services.signal });
 
-  // This database is being switched away: every page is told why its chat stops here.
+  /** Tell `socket` why its chat stops here: this database went away. */
+  function closeRetired(socket: ChatSocket): void {
+    const why = services.retiredFor ?? "close";
+    try {
+      socket.close?.(why === "close" ? 1001 : 1012, CLOSE_REASONS[why]);
+    } catch { /* already closed */ }
+  }
+
+  // This database is going away: every page is told why its chat stops here.
   services.signal.addEventListener("abort", () => {
     current?.abort();
-    for (const socket of sockets) {
-      try {
-        socket.close?.(1012, "Cardflow switched databases; the chat reconnects to the new one.");
-      } catch { /* already closed */ }
-    }
+    for (const socket of sockets) closeRetired(socket);
     sockets.clear();
   }, { once: true });
 
@@ -398,6 +415,11 @@ export function createChatHub(deps: HubDeps): ChatHub {
     llm,
     conversation,
     join(socket) {
+      // A socket whose upgrade reached this hub as its database went away: it reconnects.
+      if (services.signal.aborted) {
+        closeRetired(socket);
+        return () => {};
+      }
       sockets.add(socket);
       return () => sockets.delete(socket);
     },

@@ -10,6 +10,8 @@
  * on this machine cannot read the file. See SECURITY.md.
  */
 
+import { escapeHtml } from "./html.ts";
+
 /** The token file's name in the data folder. */
 export const TOKEN_FILE = "token";
 
@@ -95,12 +97,11 @@ export function loginCookie(token: string, port: string): string {
 
 /** A plain page: refusals must not show the app's menus or names to whoever asked. */
 export function barePage(title: string, message: string, status: number): Response {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
   const body = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · Cardflow</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Cardflow</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:38rem;margin:4rem auto;padding:0 1rem}</style>
-</head><body><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>
+</head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>
 `;
   return new Response(body, {
     status,

@@ -6,6 +6,7 @@
  */
 
 import { type Level, parseLevel } from "./log.ts";
+import { isLoopback } from "./loopback.ts";
 import { isHostPattern } from "./net_address.ts";
 
 /** The name and version printed by `--version`. */
@@ -40,6 +41,8 @@ export interface Config {
   llmContext: number;
   /** Open the browser once listening. */
   open: boolean;
+  /** What `--open` runs first, from `BROWSER` (see `lib/browser.ts`); the system's opener when unset. */
+  browser?: string;
   /** Dev mode: set by the `deno task dev` supervisor. */
   dev: boolean;
   /** A backup file to restore before starting. */
@@ -125,7 +128,8 @@ Options (each also read from the environment variable shown):
                       default DATA-DIR/backups)
   --token, --no-token require the access token Cardflow prints in its URL (CARDFLOW_TOKEN=on|off,
                       default on; always on when --host is not a loopback address)
-  --open              open the browser once listening
+  --open              open the browser once listening, with the command in BROWSER if set
+                      (%s stands for the URL), else the system's opener
   --help              print this help
   --version           print the version
 `;
@@ -223,12 +227,6 @@ function dirname(path: string): string {
 
 function join(a: string, b: string): string {
   return a.endsWith("/") || a.endsWith("\\") ? a + b : `${a}/${b}`;
-}
-
-/** Whether `host` is a loopback address or name (only this machine can connect). */
-export function isLoopback(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 function tokenSetting(
@@ -343,6 +341,7 @@ export function parseConfig(source: ConfigSource): ParseResult {
   if (restore) config.restore = restore;
   const backupDir = pick("backup-dir", "CARDFLOW_BACKUP_DIR");
   if (backupDir) config.backupDir = backupDir;
+  if (env.BROWSER?.trim()) config.browser = env.BROWSER.trim();
   return { kind: "run", config };
 }
 

@@ -18,9 +18,7 @@ import {
   TOKEN_REQUIRED,
   tokenOf,
 } from "./access_token.ts";
-
-/** Host names always accepted: the loopback names. */
-export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
+import { LOOPBACK_NAMES } from "./loopback.ts";
 
 /** Bind addresses that mean "every interface" rather than a name a browser uses. */
 const WILDCARDS = ["0.0.0.0", "::", "[::]"];

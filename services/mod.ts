@@ -71,6 +71,13 @@ export interface Workflows {
   removeMany(keys: readonly string[]): number;
 }
 
+/**
+ * Why a database's services were retired: another environment was switched
+ * to, development was reset, a backup restore closed it, or Cardflow (or a
+ * failed build) closed it.
+ */
+export type Retirement = "switch" | "reset" | "restore" | "close";
+
 /** The services of one database. */
 export interface Services {
   readonly environment: Environment;
@@ -94,8 +101,10 @@ export interface Services {
   undo: Undo;
   /** Tell every open page that the context changed and why (they show a notice). */
   announce(reason: ContextChange): void;
-  /** Abort `signal`: the database is being switched away or closed. */
-  retire(): void;
+  /** Abort `signal` for `why`: the database is being switched away or closed. */
+  retire(why: Retirement): void;
+  /** Why `signal` aborted; undefined while the services are in use. */
+  readonly retiredFor: Retirement | undefined;
 }
 
 /**
@@ -106,6 +115,7 @@ export function createServices(options: ServicesOptions): Services {
   const { db, plugins, bus, live } = options;
   const log = options.log.child("services");
   const controller = new AbortController();
+  let retiredFor: Retirement | undefined;
   const store = createStore(db, { log: options.log.child("store") });
   // The registry reads this list, which fills as each app's table is brought up to date.
   const apps: CrudService[] = [];
@@ -248,6 +258,12 @@ export function createServices(options: ServicesOptions): Services {
     },
     undo: createUndo({ crud: registry, profileId: () => profiles.current().id }),
     announce,
-    retire: () => controller.abort(),
+    retire(why) {
+      retiredFor ??= why;
+      controller.abort(why);
+    },
+    get retiredFor() {
+      return retiredFor;
+    },
   };
 }

@@ -16,7 +16,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { type CrudDefinition, tableOf } from "../pipeline/crud/define.ts";
+import { tableOf } from "../pipeline/crud/define.ts";
 import { type LoadedPlugin, pluginsOf } from "../pipeline/plugin.ts";
 
 /** The key column of each table Cardflow keeps outside the CRUD apps. */
@@ -28,7 +28,7 @@ export function restoreCheck(
 ): (db: DatabaseSync) => string | undefined {
   const keys = new Map(Object.entries(BUILT_IN));
   for (const plugin of pluginsOf(plugins, "crud")) {
-    keys.set(tableOf(plugin.slug, plugin.definition as CrudDefinition), "id");
+    keys.set(tableOf(plugin.slug, plugin.definition), "id");
   }
   return function cardflowSchema(db) {
     const objects = new Map(

@@ -82,17 +82,23 @@
     if (news.stamp !== context()) stale(news.text);
   });
 
-  // The chat socket of a database that was switched away closes with its reason.
-  document.addEventListener("htmx:ws:close", (event) => {
-    const code = event.detail && event.detail.code;
-    if (code !== 1012) return;
-    const log = document.getElementById("chat-log");
-    if (!log) return;
-    const note = document.createElement("div");
-    note.className = "msg msg-error";
-    note.textContent = "Cardflow switched databases, so this chat reconnects to the new one. " +
-      "Reload the page to chat about what it shows.";
-    log.append(note);
+  // The chat socket of a database that went away (a switch, a reset, a restore) closes with
+  // code 1012 and the reason, which this page shows; htmx then reconnects. htmx's own
+  // htmx:ws:close event carries the code but not the reason, so listen on the socket itself.
+  document.addEventListener("htmx:ws:after:connection", (event) => {
+    const socket = event.detail && event.detail.connection && event.detail.connection.socket;
+    if (!socket) return;
+    socket.addEventListener("close", (closed) => {
+      if (closed.code !== 1012) return;
+      const log = document.getElementById("chat-log");
+      if (!log) return;
+      const note = document.createElement("div");
+      note.className = "msg msg-error chat-closed";
+      note.setAttribute("role", "status");
+      note.textContent = `${closed.reason || "Cardflow changed its database."} ` +
+        "Reload the page to chat about what it shows.";
+      log.append(note);
+    }, { once: true });
   });
 
   // Dismiss the flash with Escape.

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { CLOSE_REASONS } from "@/chat/hub.tsx";
+import type { Retirement } from "@/services/mod.ts";
 import { dump } from "./helpers/app.ts";
 import { pageHeaders, startTestServer } from "./helpers/browser.ts";
 import {
@@ -338,24 +340,40 @@ test("a message from a page of another database or profile is answered on that p
   }
 });
 
-test("switching the database closes every chat socket with a reason the page shows", async () => {
+test("a switch, a reset and a restore each close every chat socket with its own reason", async () => {
   const s = await setup();
+  const databases = () => s.server.runtime.deps().databases;
+  const { backupDir } = databases();
+  const backup = await databases().backup();
+  const changes: [Retirement, () => Promise<unknown>][] = [
+    ["switch", () => postForm(s, "/environment", { to: "production" })],
+    ["switch", () => postForm(s, "/environment", { to: "development" })],
+    ["reset", () => postForm(s, "/environment/reset", {})],
+    ["restore", () => databases().restore(`${backupDir}/${backup.name}`, { allowEmpty: true })],
+  ];
   try {
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    for (const [why, change] of changes) {
       const socket = new WebSocket(s.wsUrl);
-      socket.onclose = (e) => resolve({ code: e.code, reason: e.reason });
-      socket.onopen = async () => {
-        const res = await fetch(`${s.server.url}/environment`, {
-          method: "POST",
-          headers: pageHeaders(s.server),
-          body: new URLSearchParams({ to: "production" }),
-        });
-        await res.body?.cancel();
-      };
-    });
-    const { code, reason } = await closed;
-    assert.equal(code, 1012);
-    assert.match(reason, /switched databases/);
+      const closed = new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${why}: the socket stayed open`)), 5000);
+        socket.onclose = (e) => {
+          clearTimeout(timer);
+          resolve({ code: e.code, reason: e.reason });
+        };
+      });
+      await new Promise((resolve) => socket.onopen = resolve);
+      // The whole change, so the next socket opens on the database it leaves in use.
+      await change();
+      assert.deepEqual(await closed, { code: 1012, reason: CLOSE_REASONS[why] }, why);
+    }
+    // A socket that joins a hub whose database already went away is told at once.
+    const retired = s.server.runtime.chat();
+    await postForm(s, "/environment", { to: "production" });
+    const told: [number, string][] = [];
+    retired.join({ send() {}, close: (code, reason) => told.push([code, reason]) });
+    assert.deepEqual(told, [[1012, CLOSE_REASONS.switch]]);
+    assert.match(CLOSE_REASONS.restore, /restore a backup/);
+    assert.equal(new Set(Object.values(CLOSE_REASONS)).size, 4, "each reason is its own");
   } finally {
     await s.done();
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, type ConfigSource, DEFAULTS, HELP, parseConfig } from "@/lib/config.ts";
+import { isLoopback, LOOPBACK_NAMES } from "@/lib/loopback.ts";
 
 function source(
   args: string[] = [],
@@ -223,4 +224,21 @@ Deno.test("no option --help shows, and no deno task example in the README, makes
     const code = line.replace(/#.*$/, "");
     assert.deepEqual(code.split(/[\s`]+/).filter(denoWarnsAbout), [], line);
   }
+});
+
+Deno.test("loopback is one rule: the names a browser uses, and every 127.x.x.x bind address", () => {
+  for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.9.8.7", "::1", "[::1]"]) {
+    assert.equal(isLoopback(host), true, host);
+  }
+  for (const host of ["0.0.0.0", "::", "192.168.1.20", "localhost.evil.example", "1270.0.0.1"]) {
+    assert.equal(isLoopback(host), false, host);
+  }
+  // The guard accepts the names alone: a Host of 127.0.0.2 is refused (http_test.ts).
+  assert.deepEqual([...LOOPBACK_NAMES].sort(), ["127.0.0.1", "::1", "[::1]", "localhost"]);
+});
+
+Deno.test("BROWSER is what --open runs first; unset or blank, the system's opener", () => {
+  assert.equal(run(source(["--open"], { BROWSER: " firefox %s " })).browser, "firefox %s");
+  assert.equal(run(source(["--open"], { BROWSER: "  " })).browser, undefined);
+  assert.equal(run(source(["--open"])).browser, undefined);
 });

@@ -64,7 +64,7 @@ browserTest(
 
     // ↑ twice on "Task five": the focus stays on its button while the list is redrawn.
     const ids = await page.locator("#tasks-list li.row").evaluateAll((rows) =>
-      rows.map((r) => (r as unknown as { dataset: { id: string } }).dataset.id)
+      rows.map((r) => r.dataset.id)
     );
     const fifth = ids[4]!;
     await tabTo(page, `#tasks-${fifth}-up`);

@@ -61,6 +61,19 @@ Deno.test("a foreign Host header is refused with 403 (DNS rebinding)", async () 
   }
 });
 
+Deno.test("the refusal page shows a foreign Host as text, escaped by lib/html.ts", async () => {
+  const app = testApp();
+  try {
+    const res = await app.request("/", { headers: { host: `x"><img src=y onerror=z>` } });
+    assert.equal(res.status, 403);
+    const html = await res.text();
+    assert.doesNotMatch(html, /<img/);
+    assert.match(html, /Host &quot;x&quot;&gt;&lt;img src=y onerror=z&gt;&quot; is not allowed/);
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("--allowed-host adds a name to the accepted hosts", async () => {
   const app = testApp({ config: { allowedHosts: ["box.local"] } });
   try {
@@ -128,6 +141,21 @@ Deno.test("an oversize body gets 413 with a clear message, declared or streamed"
       body: stream,
     });
     assert.equal(streamed.status, 413);
+    assert.match(await streamed.text(), /too large/);
+    // Under the cap, a streamed form reaches the route whole.
+    const small = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("to=nowhere"));
+        controller.close();
+      },
+    });
+    const read = await app.request("/environment", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: small,
+    });
+    assert.equal(read.status, 422);
+    assert.match(await read.text(), /Unknown environment "nowhere"/);
   } finally {
     await app.close();
   }

@@ -11,6 +11,7 @@ import { cookieName, loadToken, portOf, sameToken } from "@/lib/access_token.ts"
 import { testApp } from "./helpers/app.ts";
 import { browserPath, CHROMIUM_ARGS, startTestServer } from "./helpers/browser.ts";
 import { runCardflow, spawnCardflow } from "./helpers/process.ts";
+import { openWebSocket } from "./helpers/ws_client.ts";
 
 const t = (name: string, fn: () => Promise<void>, ignore = false) =>
   Deno.test({ name, ignore, sanitizeOps: false, sanitizeResources: false, fn });
@@ -156,11 +157,9 @@ t("on a real server the event stream and the WebSocket need the token too", asyn
     });
     assert.equal(withToken.status, 200);
     await withToken.body?.cancel();
-    // Deno's WebSocket takes headers in its second argument, which its types do not say.
-    const socket = new WebSocket(
-      `ws://localhost:${server.port}/ws`,
-      { headers: { authorization: `Bearer ${token}` } } as unknown as string[],
-    );
+    const socket = openWebSocket(`ws://localhost:${server.port}/ws`, {
+      authorization: `Bearer ${token}`,
+    });
     const opened = await new Promise<string>((resolve) => {
       socket.onopen = () => resolve("open");
       socket.onerror = () => resolve("refused");

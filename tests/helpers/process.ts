@@ -33,6 +33,8 @@ export interface SpawnOptions {
   token?: boolean;
   /** Run under this open-file limit (`ulimit -n`, POSIX shells only). */
   openFiles?: number;
+  /** Flags for `deno run` after the permission set, e.g. `--allow-run=PATH`. */
+  denoArgs?: string[];
 }
 
 /** The command that runs Cardflow from source. */
@@ -47,6 +49,7 @@ export function cardflowCommand(options: SpawnOptions = {}): Deno.Command {
       "run",
       `--config=${root}deno.json`,
       "-P=cardflow",
+      ...(options.denoArgs ?? []),
       `${root}main.ts`,
       "--log-level",
       "warn",

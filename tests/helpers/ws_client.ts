@@ -29,14 +29,21 @@ export interface ConnectOptions {
   context?: () => string;
 }
 
+/**
+ * A WebSocket opened with handshake `headers`, which Deno's constructor takes
+ * in its options (`WebSocketOptions`) and a browser's does not. Where
+ * Playwright's DOM types are loaded they hide Deno's overload, so the call
+ * goes through `Reflect.construct`, whose result is the socket.
+ */
+export function openWebSocket(url: string, headers?: HeadersInit): WebSocket {
+  const options: WebSocketOptions = headers ? { headers } : {};
+  return Reflect.construct(WebSocket, [url, options]);
+}
+
 /** Connect to `url` (ws://...) as a page would. */
 export function connect(url: string, options: ConnectOptions = {}): Promise<WsClient> {
   const { origin, context } = options;
-  // Deno's WebSocket takes headers in its second argument, which its types do not say.
-  const socket = new WebSocket(
-    url,
-    origin ? { headers: { origin } } as unknown as string[] : undefined,
-  );
+  const socket = openWebSocket(url, origin ? { origin } : undefined);
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   const closed = Promise.withResolvers<void>();
