@@ -99,7 +99,7 @@ export interface Runs {
   /** Runs of `workflow` with a job still marked running. */
   withRunningJob(workflow: string): Run[];
   /** The keys that start with `prefix`, read from the key's index (no run is loaded). */
-  keysStartingWith(prefix: string): Set<string>;
+  keysStartingWith(prefix: string): ReadonlySet<string>;
 }
 
 /** Options for {@linkcode createRuns}. */
@@ -137,6 +137,9 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
   });
 
   let keysFrom: StatementSync | undefined;
+  // Keys by prefix, read once and kept until a run is made or deleted (a run page offers a key
+  // on every view). A rolled-back create only makes a suggestion skip a number.
+  const keysByPrefix = new Map<string, ReadonlySet<string>>();
   // Keys being made right now (see `hold`); they live as long as this database's services.
   const held = new Set<string>();
 
@@ -163,6 +166,7 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
     create(key, workflow, state, profile = null) {
       return transaction(db, () => {
         if (table.find(key)) throw new ConflictError(`The key "${key}" is taken.`);
+        keysByPrefix.clear();
         return asRun(table.insert({
           key,
           workflow,
@@ -200,12 +204,14 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
       });
     },
     delete(key) {
+      keysByPrefix.clear();
       transaction(db, () => table.delete(key));
     },
     deleteMany(keys) {
       return transaction(db, () =>
         keys.map((key) => {
           const run = runs.get(key);
+          keysByPrefix.clear();
           table.delete(key);
           return run;
         }));
@@ -215,9 +221,14 @@ export function createRuns(db: Db, options: RunsOptions = {}): Runs {
     },
     keysStartingWith(prefix) {
       // Keys hold only characters below U+007F (KEY_PATTERN), so this range is exactly the prefix.
+      const kept = keysByPrefix.get(prefix);
+      if (kept) return kept;
       keysFrom ??= db.prepare('SELECT "key" FROM pipeline WHERE "key" >= ? AND "key" < ?');
       const rows = keysFrom.all(prefix, prefix + "\x7f") as { key: string }[];
-      return new Set(rows.map((r) => r.key));
+      const keys = new Set(rows.map((r) => r.key));
+      if (keysByPrefix.size > 100) keysByPrefix.clear();
+      keysByPrefix.set(prefix, keys);
+      return keys;
     },
   };
   return runs;
