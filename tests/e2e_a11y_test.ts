@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { seriousViolations } from "./helpers/axe.ts";
-import { browserTest, pageHeaders } from "./helpers/browser.ts";
+import { browserTest, postAsPage } from "./helpers/browser.ts";
 import { screenshot } from "./helpers/screens.ts";
 import { startTestSite, type TestSite } from "./helpers/test_site.ts";
 
@@ -43,19 +43,9 @@ browserTest(
   async ({ page, url, server, dataDir }) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    const headers = {
-      ...pageHeaders(server),
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-    };
     const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(url + path, {
-        method: "POST",
-        headers,
-        body: new URLSearchParams(form),
-      });
-      await res.body?.cancel();
-      assert.ok(res.status < 400, `${path}: ${res.status}`);
+      const status = await postAsPage(server, path, form);
+      assert.ok(status < 400, `${path}: ${status}`);
     };
     for (
       const task of [

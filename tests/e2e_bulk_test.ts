@@ -5,7 +5,7 @@
  * and "Move to profile" shows one too.
  */
 import assert from "node:assert/strict";
-import { browserTest, pageHeaders } from "./helpers/browser.ts";
+import { browserTest, postAsPage } from "./helpers/browser.ts";
 
 browserTest(
   "select all matching, then bulk delete and move to profile each ask exactly one confirmation",
@@ -18,19 +18,9 @@ browserTest(
         bulkPosts.push(r.postData() ?? "");
       }
     });
-    const headers = {
-      ...pageHeaders(server),
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-    };
     const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(url + path, {
-        method: "POST",
-        headers,
-        body: new URLSearchParams(form),
-      });
-      await res.body?.cancel();
-      assert.ok(res.status < 400, `${path}: ${res.status}`);
+      const status = await postAsPage(server, path, form);
+      assert.ok(status < 400, `${path}: ${status}`);
     };
     for (const name of ["Buy milk", "Oat milk", "Milk the goat", "Walk the dog"]) {
       await post("/tasks", { name });

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserTest, pageHeaders } from "./helpers/browser.ts";
+import { browserTest, postAsPage } from "./helpers/browser.ts";
 import { FORMKIT, withPlugins } from "./helpers/workflows.ts";
 
 /** One checkbox or radio on the page and its label's text, in px. */
@@ -76,19 +76,9 @@ async function settled(page: Page): Promise<void> {
 browserTest(
   "checkboxes and radio buttons are one size and keep a gap from their labels",
   async ({ page, url, server }) => {
-    const headers = {
-      ...pageHeaders(server),
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-    };
     const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(url + path, {
-        method: "POST",
-        headers,
-        body: new URLSearchParams(form),
-      });
-      await res.body?.cancel();
-      assert.ok(res.status < 400, `${path}: ${res.status}`);
+      const status = await postAsPage(server, path, form);
+      assert.ok(status < 400, `${path}: ${status}`);
     };
     await post("/tasks", { name: "Buy milk" });
     await post("/formkit/start", { key: "kinds" });

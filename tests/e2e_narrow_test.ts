@@ -5,7 +5,7 @@
  * wraps or is cut short.
  */
 import assert from "node:assert/strict";
-import { browserTest, pageHeaders } from "./helpers/browser.ts";
+import { browserTest, postAsPage } from "./helpers/browser.ts";
 
 const LONG_NOTES = "Some notes that go on for quite a while, longer than a narrow phone is wide, " +
   "to see that a row of the list never pushes the page sideways";
@@ -13,19 +13,9 @@ const LONG_NOTES = "Some notes that go on for quite a while, longer than a narro
 browserTest(
   "at 360 px wide no page is wider than the screen, with data on it",
   async ({ page, url, server }) => {
-    const headers = {
-      ...pageHeaders(server),
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-    };
     const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(url + path, {
-        method: "POST",
-        headers,
-        body: new URLSearchParams(form),
-      });
-      await res.body?.cancel();
-      assert.ok(res.status < 400, `${path}: ${res.status}`);
+      const status = await postAsPage(server, path, form);
+      assert.ok(status < 400, `${path}: ${status}`);
     };
     await post("/tasks", { name: "Buy milk" });
     const db = server.runtime.db();

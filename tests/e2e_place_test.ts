@@ -7,7 +7,7 @@
 // deno-lint-ignore-file no-explicit-any -- code evaluated in the page has no DOM types here
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserTest, pageHeaders } from "./helpers/browser.ts";
+import { browserTest, pageHeaders, postAsPage } from "./helpers/browser.ts";
 
 /** Wait until the focus is on an element matching `selector` that lies within the window. */
 async function focusedInView(page: Page, selector: string): Promise<void> {
@@ -72,20 +72,7 @@ browserTest(
   "a long-running step's progress is scrolled into view when it starts",
   async ({ page, url, server }) => {
     await page.setViewportSize({ width: 800, height: 500 });
-    const headers = {
-      ...pageHeaders(server),
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-    };
-    const post = async (path: string, form: Record<string, string>) => {
-      const res = await fetch(url + path, {
-        method: "POST",
-        headers,
-        body: new URLSearchParams(form),
-      });
-      await res.body?.cancel();
-      return res.status;
-    };
+    const post = (path: string, form: Record<string, string>) => postAsPage(server, path, form);
     await post("/showcase/start", { key: "long" });
     const values: [string, Record<string, string>][] = [
       ["title", { title: "A benchmark" }],

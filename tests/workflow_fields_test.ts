@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
-import { FORMKIT, withPlugins } from "./helpers/workflows.ts";
+import { filesUnder, FORMKIT, withPlugins } from "./helpers/workflows.ts";
 
 function state(app: TestApp, key: string) {
   const row = app.runtime.db().prepare("SELECT state, version FROM pipeline WHERE key = ?").get(
@@ -174,20 +174,6 @@ Deno.test("a multi-field form renders radios and checkboxes as fieldsets, a grou
     app.close();
   }
 });
-
-/** Every file under `dir`, as paths relative to it (none when it does not exist). */
-function filesUnder(dir: string, prefix = ""): string[] {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return entries.flatMap((e) =>
-    e.isDirectory ? filesUnder(`${dir}/${e.name}`, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
-  ).sort();
-}
 
 Deno.test("a files field over its count or total size cap says so beside the field, and stores nothing", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "cardflow-test-" });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { fromCsv } from "@/lib/csv.ts";
 import { defineWorkflow, type WorkflowDefinition } from "@/pipeline/mod.ts";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
-import { FORMKIT, withPlugins } from "./helpers/workflows.ts";
+import { filesUnder, FORMKIT, withPlugins } from "./helpers/workflows.ts";
 
 function row(app: TestApp, key: string) {
   return app.runtime.db().prepare("SELECT * FROM pipeline WHERE key = ?").get(key) as
@@ -174,20 +174,6 @@ Deno.test("importing a run whose values no longer validate is refused with a mes
     await Deno.remove(dataDir, { recursive: true });
   }
 });
-
-/** Every file under `dir`, as paths relative to it (none when it does not exist). */
-function filesUnder(dir: string, prefix = ""): string[] {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return entries.flatMap((e) =>
-    e.isDirectory ? filesUnder(`${dir}/${e.name}`, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
-  ).sort();
-}
 
 Deno.test("an import whose run cannot be written removes the files it wrote, and leaves no run", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "cardflow-test-" });

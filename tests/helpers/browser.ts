@@ -122,6 +122,28 @@ export function pageHeaders(server: Server): Record<string, string> {
   };
 }
 
+/**
+ * POST a form to `server` as one of its pages would (htmx, its context and
+ * token); the status, the body left unread.
+ */
+export async function postAsPage(
+  server: Server,
+  path: string,
+  form: Record<string, string>,
+): Promise<number> {
+  const res = await fetch(server.url + path, {
+    method: "POST",
+    headers: {
+      ...pageHeaders(server),
+      "content-type": "application/x-www-form-urlencoded",
+      "hx-request": "true",
+    },
+    body: new URLSearchParams(form),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
 /** Register a browser test; `fn` gets a page on a freshly started server. */
 export function browserTest(
   name: string,

@@ -98,3 +98,17 @@ export function withPlugins(...extra: [string, WorkflowDefinition][]): PluginEnt
     ...extra.map(([file, definition]) => ({ file, module: { default: definition } })),
   ];
 }
+
+/** Every file under `dir`, as paths relative to it (none when it does not exist). */
+export function filesUnder(dir: string, prefix = ""): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return entries.flatMap((e) =>
+    e.isDirectory ? filesUnder(`${dir}/${e.name}`, `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
+  ).sort();
+}
