@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { chatRoutes, socketRoutes } from "../chat/routes.tsx";
-import type { ChatHub } from "../chat/hub.tsx";
+import type { ChatHub } from "../chat/hub_api.ts";
 import { mountPlugin } from "../engines/mod.tsx";
 import { guard } from "../lib/security.ts";
 import { contextGuard } from "../web/context.ts";

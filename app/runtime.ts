@@ -9,7 +9,8 @@
  */
 
 import type { Hono } from "hono";
-import { type ChatHub, createChatHub } from "../chat/hub.tsx";
+import { createChatHub } from "../chat/hub.tsx";
+import type { ChatHub } from "../chat/hub_api.ts";
 import { loadToken } from "../lib/access_token.ts";
 import { type Assets, createAssets } from "../lib/assets.ts";
 import { backupInBackground } from "../lib/backup_thread.ts";

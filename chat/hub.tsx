@@ -10,76 +10,29 @@
  */
 
 import { EmptyHint, Message, type MessageView } from "../components/chat.tsx";
-import { Markdown } from "../components/markdown.tsx";
 import type { Bus } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../lib/errors.ts";
-import { escapeHtml } from "../lib/html.ts";
 import type { Llm } from "../lib/llm.ts";
 import type { Logger } from "../lib/log.ts";
-import { isKind } from "../pipeline/plugin.ts";
 import { ContextError } from "../services/context.ts";
-import type { ChatMessage, Conversation, MessageMeta, Role } from "../services/conversation.ts";
+import type { ChatMessage, MessageMeta, Role } from "../services/conversation.ts";
 import type { Operation, ServiceEvents } from "../services/events.ts";
-import type { Retirement, Services } from "../services/mod.ts";
+import type { Services } from "../services/mod.ts";
 import { ANSWER_LIMITS, type AnswerLimits, runAnswer } from "./answer.ts";
+import { answerOutput } from "./answer_output.tsx";
 import { composeMessages, CONTEXT_DEFAULTS, describePage } from "./context.ts";
+import {
+  type Asker,
+  type ChatHub,
+  type ChatSocket,
+  CLOSE_REASONS,
+  MAX_QUESTION,
+  PAGE_MESSAGES,
+} from "./hub_api.ts";
+import { noteLine } from "./notes.ts";
 import { systemPrompt } from "./prompt.ts";
 import { combineUndo, runTool, toolSpecs } from "./tools.ts";
-
-/** Anything that can receive text frames: a WebSocket, or a test double. */
-export interface ChatSocket {
-  send(data: string): void;
-  /** Close with a reason the page shows (its database went away: {@linkcode CLOSE_REASONS}). */
-  close?(code: number, reason: string): void;
-}
-
-/** What a page sent with its message. */
-export interface Asker {
-  /** The socket it came from (refusals go there alone). */
-  from?: ChatSocket;
-  /** The URL of the page the person is on. */
-  page?: string;
-}
-
-/** What routes and the socket use. */
-export interface ChatHub {
-  readonly llm: Llm;
-  readonly conversation: Conversation;
-  join(socket: ChatSocket): () => void;
-  /**
-   * Handle a frame from a page: `{message}` to ask, `{action: "stop"}` to
-   * stop. A frame from a page of another database or profile is answered on
-   * its socket alone, and changes nothing.
-   */
-  receive(data: string, from?: ChatSocket): Promise<void>;
-  /** A person's message: stored, shown on every page, answered with tools. */
-  ask(text: string, asker?: Asker): Promise<void>;
-  /** A nudge about the page the person is on (no tools). */
-  poke(where: string): Promise<void>;
-  stop(): boolean;
-  /** Undo what message `id` reports (a summary undoes the whole answer). */
-  undo(id: number): string;
-  /** Run the operation proposal `id` waits for. */
-  apply(id: number): string;
-  dismiss(id: number): void;
-  remove(id: number): void;
-  /**
-   * Replace the person's message `id` and everything after it, and answer
-   * again. Refusals throw at once; the promise is the answer.
-   */
-  edit(id: number, text: string, asker?: Asker): Promise<void>;
-  /** Answer the last question again in place of the last answer (refusals throw at once). */
-  regenerate(asker?: Asker): Promise<void>;
-  clear(): void;
-  /** The newest messages of the current profile (before `before`), and whether there are older. */
-  page(before?: number): { messages: MessageView[]; earlier?: number };
-  view(id: number): MessageView | undefined;
-  model(): string;
-  setModel(name: string): void;
-  sockets(): number;
-  busy(): boolean;
-}
 
 /** Options of the hub. */
 export interface HubDeps {
@@ -93,31 +46,6 @@ export interface HubDeps {
   /** Bounds on each answer (tests tighten them). */
   limits?: Partial<AnswerLimits>;
 }
-
-/** How many messages a page loads at first; older ones come on request. */
-export const PAGE_MESSAGES = 50;
-
-/** The longest message a person may send. */
-export const MAX_QUESTION = 8000;
-
-/**
- * Why a page's chat socket closes, by why its database went away: the page
- * shows it. Code 1012 (service restart) makes htmx reconnect, to the
- * database Cardflow uses then; a reason must stay within 123 bytes.
- */
-export const CLOSE_REASONS: Readonly<Record<Retirement, string>> = {
-  switch: "Cardflow switched to the other environment's database; the chat reconnects to it.",
-  reset: "The development database was reset; the chat reconnects to the new one.",
-  restore:
-    "Cardflow closed this database to restore a backup; the chat reconnects to the one it uses now.",
-  close: "Cardflow is stopping.",
-};
-
-/** Re-render a streaming answer's Markdown at most this often. */
-const RENDER_EVERY_MS = 400;
-
-/** Save a streaming answer at most this often (it is saved whole when it ends). */
-const SAVE_EVERY_MS = 2000;
 
 /** Whether message `m` changed data that is still changed (it can be undone, or was applied). */
 function changedSomething(m: ChatMessage): boolean {
@@ -199,10 +127,6 @@ export function createChatHub(deps: HubDeps): ChatHub {
     // One number ties together every message of this answer (its Undo all, its rounds).
     const answerId = crypto.getRandomValues(new Uint32Array(1))[0]!;
     const changes: Operation[] = [];
-    const contents = new Map<number, string>();
-    // When each message may next be re-rendered, and when it was last saved.
-    const rendered = new Map<number, number>();
-    const saved = new Map<number, number>();
     try {
       const history = options.history ?? conversation.recent(mine, 200);
       const specs = options.tools
@@ -226,82 +150,18 @@ export function createChatHub(deps: HubDeps): ChatHub {
         log,
         limits,
         loud: options.tools || options.asker !== undefined,
-        output: {
-          thinking(on) {
-            send({
-              target: "#chat-thinking",
-              swap: "outerHTML",
-              content: on
-                ? '<div id="chat-thinking" class="msg msg-thinking" role="status">The assistant is thinking…</div>'
-                : '<div id="chat-thinking" hidden></div>',
-            });
-          },
-          open() {
-            const m = conversation.add(mine, "assistant", "", { meta: { answer: answerId } });
-            contents.set(m.id, "");
-            rendered.set(m.id, Date.now() + RENDER_EVERY_MS);
-            saved.set(m.id, Date.now());
-            append(m, true);
-            return m.id;
-          },
-          token(id, piece) {
-            const so = (contents.get(id) ?? "") + piece;
-            contents.set(id, so);
-            // The token goes out first: nothing on this path may wait for rendering or saving.
-            send({ target: `#msg-${id} .body`, swap: "beforeend", content: escapeHtml(piece) });
-            const now = Date.now();
-            if (now - (saved.get(id) ?? 0) > SAVE_EVERY_MS) {
-              saved.set(id, now);
-              conversation.update(id, { content: so });
-            }
-            if (now < (rendered.get(id) ?? 0)) return;
-            const started = performance.now();
-            send({
-              target: `#msg-${id} .body`,
-              swap: "innerHTML",
-              content: text(<Markdown text={so} chat />),
-            });
-            // A long answer costs more to render: back off so rendering stays a small share.
-            const cost = performance.now() - started;
-            rendered.set(id, Date.now() + Math.max(RENDER_EVERY_MS, cost * 50));
-          },
-          close(id, content, cut) {
-            if (content === "") {
-              conversation.remove(id);
-              drop(id);
-              return;
-            }
-            conversation.update(id, {
-              content,
-              meta: { ...(conversation.find(id)?.meta ?? {}), ...(cut ? { cut } : {}) },
-            });
-            replace(id);
-          },
-          tool(call, outcome) {
-            if (outcome.undo) changes.push(outcome.undo);
-            const meta: MessageMeta = {
-              answer: answerId,
-              tool: { name: call.name, args: call.arguments, result: outcome.result },
-            };
-            if (outcome.proposal) {
-              say("proposal", outcome.summary, {
-                meta: { ...meta, proposal: { operation: outcome.proposal, state: "open" } },
-              });
-            } else {
-              say("operation", outcome.summary, {
-                ...(outcome.undo ? { undo: [outcome.undo] } : {}),
-                meta,
-              });
-            }
-            log.info(
-              `assistant ${outcome.refused ? "was refused" : "ran"} ${call.name}`,
-              { args: call.arguments, summary: outcome.summary },
-            );
-          },
-          notice(kind, message) {
-            say(kind, message);
-          },
-        },
+        output: answerOutput({
+          conversation,
+          profile: mine,
+          answer: answerId,
+          changes,
+          log,
+          send,
+          append,
+          replace,
+          drop,
+          say,
+        }),
       });
       if (changes.length > 1) {
         say("operation", `This answer made ${changes.length} changes.`, {
@@ -344,22 +204,8 @@ export function createChatHub(deps: HubDeps): ChatHub {
   deps.bus.on("pipeline", async (event): Promise<void> => {
     // The assistant's own changes are shown as its entries already.
     if (event.source === "llm") return;
-    const plugin = services.plugins.find((p) => p.slug === event.workflow);
-    const steps = plugin && isKind(plugin, "workflow") ? plugin.definition.steps : [];
-    const step = steps.find((s) => s.id === event.step)?.label ?? event.step;
-    const what = {
-      start: "started",
-      submit: `submitted “${step}”`,
-      revert: `went back to “${step}”`,
-      finalize: "finalized the run",
-      unfinalize: "unlocked the run",
-      delete: "deleted the run",
-      "job-done": `finished the work of “${step}”`,
-      "job-failed": `the work of “${step}” failed`,
-      restore: "put the run back as it was",
-    }[event.operation];
     const run = `${event.workflow}/${event.key}`;
-    const line = `${plugin?.definition.title ?? event.workflow} · ${event.key}: ${what}.`;
+    const line = noteLine(services.plugins, event);
     const latest = conversation.recent(profile(), 1)[0];
     if (latest?.role === "note" && latest.meta.run === run) {
       const lines = [...latest.content.split("\n"), line].slice(-20);
@@ -437,35 +283,23 @@ export function createChatHub(deps: HubDeps): ChatHub {
       const question = typeof frame?.message === "string" ? frame.message.trim() : "";
       if (question === "") return;
       const headers = (frame.headers ?? {}) as Record<string, unknown>;
+      // Refusals go to the asking page only: nothing is stored or sent to the model.
+      const refuse = (content: string) =>
+        send({
+          target: "#chat-log",
+          swap: "beforeend",
+          content: text(<Message message={{ id: 0, role: "error", content }} />),
+        }, from);
       try {
         services.context.check(String(headers["X-Cardflow-Context"] ?? ""));
       } catch (error) {
         if (!(error instanceof ContextError)) throw error;
-        // Only the stale page hears it: nothing is stored or sent to the model.
-        send({
-          target: "#chat-log",
-          swap: "beforeend",
-          content: text(<Message message={{ id: 0, role: "error", content: error.message }} />),
-        }, from);
-        return;
+        return refuse(error.message);
       }
       if (question.length > MAX_QUESTION) {
-        send({
-          target: "#chat-log",
-          swap: "beforeend",
-          content: text(
-            <Message
-              message={{
-                id: 0,
-                role: "error",
-                content: `That message is too long: at most ${
-                  MAX_QUESTION.toLocaleString("en")
-                } characters.`,
-              }}
-            />,
-          ),
-        }, from);
-        return;
+        return refuse(
+          `That message is too long: at most ${MAX_QUESTION.toLocaleString("en")} characters.`,
+        );
       }
       const page = typeof headers["HX-Current-URL"] === "string"
         ? headers["HX-Current-URL"]

@@ -18,7 +18,7 @@ import { readForm, text } from "../lib/form.ts";
 import { type ModelInfo, sameModel } from "../lib/llm.ts";
 import type { Deps } from "../web/deps.ts";
 import { html, render } from "../web/shell.tsx";
-import type { Asker, ChatHub } from "./hub.tsx";
+import type { Asker, ChatHub } from "./hub_api.ts";
 
 const ROLES = ["user", "assistant", "note", "operation", "proposal", "error"];
 

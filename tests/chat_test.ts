@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLOSE_REASONS } from "@/chat/hub.tsx";
+import { CLOSE_REASONS } from "@/chat/hub_api.ts";
 import type { Retirement } from "@/services/mod.ts";
 import { dump } from "./helpers/app.ts";
 import { pageHeaders, startTestServer } from "./helpers/browser.ts";

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { CLOSE_REASONS } from "@/chat/hub.tsx";
+import { CLOSE_REASONS } from "@/chat/hub_api.ts";
 import type { Server } from "@/app/server.ts";
 import { browserTest } from "./helpers/browser.ts";
 import { type FakeOllama, startFakeOllama } from "./helpers/fake_ollama.ts";
