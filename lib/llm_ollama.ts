@@ -9,9 +9,10 @@
  * and every line is ours to judge.
  */
 
-import { errorText, failure, type FailureContext, readErrorText, truncate } from "./llm_error.ts";
+import { errorText, failure, type FailureContext, truncate } from "./llm_error.ts";
 import { normalizeModel } from "./llm_names.ts";
-import { explain, fetchModelList, healthyFrom, readLines, watchStream } from "./llm_stream.ts";
+import { streamAnswer } from "./llm_answer.ts";
+import { fetchModelList, healthyFrom } from "./llm_stream.ts";
 import type { BackendOptions, Chunk, Llm, LlmMessage, ModelInfo, ToolCall } from "./llm_types.ts";
 
 /** A message in Ollama's shape (docs/api.md, "Chat request (With history, with tools)"). */
@@ -63,99 +64,91 @@ function toCall(call: WireCall): ToolCall {
   };
 }
 
-async function refusal(
-  response: Response,
-  context: FailureContext,
-  withTools: boolean,
-  maxChars: number,
+/** The failure for an HTTP error status, from the start of the error body. */
+function refusal(
+  status: number,
+  text: string,
+  { context, withTools }: { context: FailureContext; withTools: boolean },
 ) {
-  const text = await readErrorText(response, maxChars);
   // "registry.ollama.ai/library/gemma:latest does not support tools" (server/images.go).
-  if (withTools && response.status === 400 && /does not support tools/i.test(text)) {
+  if (withTools && status === 400 && /does not support tools/i.test(text)) {
     return failure("no-tools", context, text, 400);
   }
   // "model 'x' not found" (≥ 0.12), "model \"x\" not found, try pulling it first" (older).
-  if (response.status === 404 && /model/i.test(text) && /not found/i.test(text)) {
+  if (status === 404 && /model/i.test(text) && /not found/i.test(text)) {
     return failure("model-missing", context, text, 404);
   }
-  return failure("http", context, text, response.status);
+  return failure("http", context, text, status);
 }
 
 /** An {@linkcode Llm} on the Ollama server at `options.url`. */
 export function createOllamaLlm(options: BackendOptions): Llm {
   const { url, log } = options;
 
-  async function* chat(
+  /** The answer's parts from Ollama's NDJSON lines, one JSON object a line. */
+  async function* parts(
+    lines: AsyncGenerator<string>,
+    context: FailureContext,
+  ): AsyncGenerator<Chunk> {
+    for await (const line of lines) {
+      if (line.trim() === "") continue;
+      let part;
+      try {
+        part = JSON.parse(line);
+      } catch {
+        part = undefined;
+      }
+      if (!part || typeof part !== "object") {
+        log.warn(`unreadable line from Ollama: ${truncate(line, 200)}`);
+        throw failure("malformed", context);
+      }
+      // An error after the answer began comes as one more line on the HTTP 200 stream.
+      if (part.error !== undefined) {
+        const text = truncate(errorText(part.error), options.maxErrorChars);
+        throw failure("stream-error", context, text);
+      }
+      const message = part.message ?? {};
+      if (typeof message.content === "string" && message.content !== "") {
+        yield { text: message.content };
+      }
+      // Tool calls come whole, on a line of their own or on the last line.
+      for (const call of message.tool_calls ?? []) yield { tool: toCall(call) };
+      if (part.done) {
+        yield {
+          done: {
+            reason: part.done_reason || "stop",
+            promptTokens: part.prompt_eval_count,
+            answerTokens: part.eval_count,
+          },
+        };
+        return;
+      }
+    }
+    throw failure("cut", context);
+  }
+
+  function chat(
     model: string,
     messages: LlmMessage[],
     { signal, tools }: { signal?: AbortSignal; tools?: unknown[] } = {},
   ): AsyncGenerator<Chunk> {
     const context: FailureContext = { api: "ollama", url, model };
-    const watch = watchStream({ signal, startMs: options.startMs, stallMs: options.stallMs });
     const withTools = Boolean(tools?.length);
-    let connected = false;
-    try {
-      const response = await fetch(`${url}/api/chat`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/x-ndjson" },
-        body: JSON.stringify({
-          model,
-          messages: messages.map(toWire),
-          stream: true,
-          ...(withTools ? { tools } : {}),
-          ...(options.contextTokens ? { options: { num_ctx: options.contextTokens } } : {}),
-        }),
-        signal: watch.signal,
-      });
-      connected = true;
-      watch.streaming();
-      if (!response.ok) throw await refusal(response, context, withTools, options.maxErrorChars);
-      if (!response.body) throw failure("cut", context);
-      const lines = readLines(response.body, {
-        watch,
-        context,
-        maxLineChars: options.maxLineChars,
-      });
-      for await (const line of lines) {
-        if (line.trim() === "") continue;
-        let part;
-        try {
-          part = JSON.parse(line);
-        } catch {
-          part = undefined;
-        }
-        if (!part || typeof part !== "object") {
-          log.warn(`unreadable line from Ollama: ${truncate(line, 200)}`);
-          throw failure("malformed", context);
-        }
-        // An error after the answer began comes as one more line on the HTTP 200 stream.
-        if (part.error !== undefined) {
-          const text = truncate(errorText(part.error), options.maxErrorChars);
-          throw failure("stream-error", context, text);
-        }
-        const message = part.message ?? {};
-        if (typeof message.content === "string" && message.content !== "") {
-          yield { text: message.content };
-        }
-        // Tool calls come whole, on a line of their own or on the last line.
-        for (const call of message.tool_calls ?? []) yield { tool: toCall(call) };
-        if (part.done) {
-          yield {
-            done: {
-              reason: part.done_reason || "stop",
-              promptTokens: part.prompt_eval_count,
-              answerTokens: part.eval_count,
-            },
-          };
-          return;
-        }
-      }
-      throw failure("cut", context);
-    } catch (error) {
-      throw explain(error, watch, context, { connected, ...options });
-    } finally {
-      watch.close();
-    }
+    return streamAnswer({
+      url: `${url}/api/chat`,
+      context,
+      signal,
+      headers: { accept: "application/x-ndjson" },
+      body: () => ({
+        model,
+        messages: messages.map(toWire),
+        stream: true,
+        ...(withTools ? { tools } : {}),
+        ...(options.contextTokens ? { options: { num_ctx: options.contextTokens } } : {}),
+      }),
+      refuse: (status, text) => refusal(status, text, { context, withTools }),
+      read: (lines) => parts(lines, context),
+    }, options);
   }
 
   async function models(): Promise<ModelInfo[]> {

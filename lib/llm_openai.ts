@@ -9,15 +9,9 @@
  * it hides; the wire format is small (see `llm_stream.ts`).
  */
 
-import { errorText, failure, type FailureContext, readErrorText, truncate } from "./llm_error.ts";
-import {
-  explain,
-  fetchModelList,
-  healthyFrom,
-  readEvents,
-  readLines,
-  watchStream,
-} from "./llm_stream.ts";
+import { errorText, failure, type FailureContext, truncate } from "./llm_error.ts";
+import { streamAnswer } from "./llm_answer.ts";
+import { fetchModelList, healthyFrom, readEvents } from "./llm_stream.ts";
 import type { BackendOptions, Chunk, DoneInfo, Llm, LlmMessage, ModelInfo } from "./llm_types.ts";
 
 // Ollama /v1 "… does not support tools"; llama.cpp without --jinja "tools param requires
@@ -58,18 +52,17 @@ function toWire(messages: LlmMessage[]): Record<string, unknown>[] {
   });
 }
 
-async function refusal(
-  response: Response,
-  context: FailureContext,
-  withTools: boolean,
-  maxChars: number,
+/** The failure for an HTTP error status, from the start of the error body. */
+function refusal(
+  status: number,
+  text: string,
+  { context, withTools }: { context: FailureContext; withTools: boolean },
 ) {
-  const text = await readErrorText(response, maxChars);
-  if (withTools && NO_TOOLS.test(text)) return failure("no-tools", context, text, response.status);
-  if (response.status === 404 && /model/i.test(text)) {
+  if (withTools && NO_TOOLS.test(text)) return failure("no-tools", context, text, status);
+  if (status === 404 && /model/i.test(text)) {
     return failure("model-missing", context, text, 404);
   }
-  return failure("http", context, text, response.status);
+  return failure("http", context, text, status);
 }
 
 /** A tool call being assembled from fragments keyed by `index`. */
@@ -98,16 +91,12 @@ export function createOpenAiLlm(options: BackendOptions): Llm {
     }
   }
 
-  async function* chat(
-    model: string,
-    messages: LlmMessage[],
-    { signal, tools }: { signal?: AbortSignal; tools?: unknown[] } = {},
+  /** The answer's parts from the Server-Sent Events in `lines`, tool calls assembled. */
+  async function* parts(
+    lines: AsyncGenerator<string>,
+    context: FailureContext,
   ): AsyncGenerator<Chunk> {
-    const context: FailureContext = { api: "openai", url, model };
-    const watch = watchStream({ signal, startMs: options.startMs, stallMs: options.stallMs });
-    const withTools = Boolean(tools?.length);
     const calls = new Map<number, Pending>();
-    let connected = false;
     let finished = false;
     let reason: string | undefined;
     let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
@@ -117,86 +106,83 @@ export function createOpenAiLlm(options: BackendOptions): Llm {
       }
       calls.clear();
     }
-    try {
-      const response = await fetch(`${url}/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", ...auth },
-        body: JSON.stringify({
-          model,
-          messages: toWire(messages),
-          stream: true,
-          ...(options.streamUsage ? { stream_options: { include_usage: true } } : {}),
-          ...(withTools ? { tools } : {}),
-        }),
-        signal: watch.signal,
-      });
-      connected = true;
-      watch.streaming();
-      if (!response.ok) throw await refusal(response, context, withTools, options.maxErrorChars);
-      if (!response.body) throw failure("cut", context);
-      const lines = readLines(response.body, {
-        watch,
-        context,
-        maxLineChars: options.maxLineChars,
-      });
-      for await (const event of readEvents(lines)) {
-        if (event.data === "[DONE]") {
-          finished = true;
-          break;
-        }
-        let part;
-        try {
-          part = JSON.parse(event.data);
-        } catch {
-          part = undefined;
-        }
-        if (!part || typeof part !== "object") {
-          log.warn(`unreadable event from the model server: ${truncate(event.data, 200)}`);
-          throw failure("malformed", context);
-        }
-        if (event.event === "error" || part.error !== undefined) {
-          const text = truncate(errorText(part), options.maxErrorChars);
-          throw failure("stream-error", context, text);
-        }
-        if (part.usage) usage = part.usage;
-        // Only one choice is asked for; the usage chunk has none (`[]`, or `null` on vLLM).
-        const choice = part.choices?.[0];
-        if (!choice) continue;
-        const delta = choice.delta ?? {};
-        if (typeof delta.content === "string" && delta.content !== "") {
-          yield { text: delta.content };
-        }
-        for (const fragment of delta.tool_calls ?? []) {
-          const index = fragment.index ?? 0;
-          const call = calls.get(index) ?? { name: "", arguments: "" };
-          if (fragment.id) call.id = fragment.id;
-          // The name comes in the first fragment; some servers repeat it in every one.
-          const name = fragment.function?.name;
-          if (name && name !== call.name) call.name += name;
-          if (fragment.function?.arguments) call.arguments += fragment.function.arguments;
-          calls.set(index, call);
-        }
-        if (choice.finish_reason) {
-          // Every fragment is in: hand the calls on now; the usage chunk may still follow.
-          yield* flush();
-          reason = choice.finish_reason;
-        }
+    for await (const event of readEvents(lines)) {
+      if (event.data === "[DONE]") {
+        finished = true;
+        break;
       }
-      // `[DONE]` ends a stream; without it, only a finish reason says the answer was whole.
-      if (!finished && !reason) throw failure("cut", context);
-      if (calls.size) reason ??= "tool_calls";
-      yield* flush();
-      const done: DoneInfo = { reason: reason ?? "stop" };
-      if (typeof usage?.prompt_tokens === "number") done.promptTokens = usage.prompt_tokens;
-      if (typeof usage?.completion_tokens === "number") {
-        done.answerTokens = usage.completion_tokens;
+      let part;
+      try {
+        part = JSON.parse(event.data);
+      } catch {
+        part = undefined;
       }
-      yield { done };
-    } catch (error) {
-      throw explain(error, watch, context, { connected, ...options });
-    } finally {
-      watch.close();
+      if (!part || typeof part !== "object") {
+        log.warn(`unreadable event from the model server: ${truncate(event.data, 200)}`);
+        throw failure("malformed", context);
+      }
+      if (event.event === "error" || part.error !== undefined) {
+        const text = truncate(errorText(part), options.maxErrorChars);
+        throw failure("stream-error", context, text);
+      }
+      if (part.usage) usage = part.usage;
+      // Only one choice is asked for; the usage chunk has none (`[]`, or `null` on vLLM).
+      const choice = part.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta ?? {};
+      if (typeof delta.content === "string" && delta.content !== "") {
+        yield { text: delta.content };
+      }
+      for (const fragment of delta.tool_calls ?? []) {
+        const index = fragment.index ?? 0;
+        const call = calls.get(index) ?? { name: "", arguments: "" };
+        if (fragment.id) call.id = fragment.id;
+        // The name comes in the first fragment; some servers repeat it in every one.
+        const name = fragment.function?.name;
+        if (name && name !== call.name) call.name += name;
+        if (fragment.function?.arguments) call.arguments += fragment.function.arguments;
+        calls.set(index, call);
+      }
+      if (choice.finish_reason) {
+        // Every fragment is in: hand the calls on now; the usage chunk may still follow.
+        yield* flush();
+        reason = choice.finish_reason;
+      }
     }
+    // `[DONE]` ends a stream; without it, only a finish reason says the answer was whole.
+    if (!finished && !reason) throw failure("cut", context);
+    if (calls.size) reason ??= "tool_calls";
+    yield* flush();
+    const done: DoneInfo = { reason: reason ?? "stop" };
+    if (typeof usage?.prompt_tokens === "number") done.promptTokens = usage.prompt_tokens;
+    if (typeof usage?.completion_tokens === "number") {
+      done.answerTokens = usage.completion_tokens;
+    }
+    yield { done };
+  }
+
+  function chat(
+    model: string,
+    messages: LlmMessage[],
+    { signal, tools }: { signal?: AbortSignal; tools?: unknown[] } = {},
+  ): AsyncGenerator<Chunk> {
+    const context: FailureContext = { api: "openai", url, model };
+    const withTools = Boolean(tools?.length);
+    return streamAnswer({
+      url: `${url}/chat/completions`,
+      context,
+      signal,
+      headers: { accept: "text/event-stream", ...auth },
+      body: () => ({
+        model,
+        messages: toWire(messages),
+        stream: true,
+        ...(options.streamUsage ? { stream_options: { include_usage: true } } : {}),
+        ...(withTools ? { tools } : {}),
+      }),
+      refuse: (status, text) => refusal(status, text, { context, withTools }),
+      read: (lines) => parts(lines, context),
+    }, options);
   }
 
   async function models(): Promise<ModelInfo[]> {

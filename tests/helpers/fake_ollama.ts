@@ -9,6 +9,8 @@
  * `close()` makes it "down".
  */
 
+import { outletStream, serveLoopback } from "./loopback_server.ts";
+
 /** How a scripted answer goes wrong. */
 export type FakeFault =
   /** HTTP 500 `{"error"}` before anything streams. */
@@ -138,20 +140,15 @@ function callId(): string {
   return "call_" + crypto.randomUUID().replaceAll("-", "").slice(0, 8);
 }
 
-/** Start the fake on a free loopback port. */
-export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
-  const controller = new AbortController();
-  const { promise, resolve } = Promise.withResolvers<FakeOllama>();
+/** Start the fake on a free loopback port, or on `options.port`. */
+export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const fake: FakeOllama = {
     url: "",
     replies: [],
     requests: [],
     models: options.models ?? ["llama3.2:latest"],
     sentAt: [],
-    async close() {
-      controller.abort();
-      await server.finished;
-    },
+    close: () => server.close(),
   };
 
   async function chat(request: Request): Promise<Response> {
@@ -194,90 +191,69 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOl
       id: c.id ?? callId(),
       function: { index, name: c.name, arguments: c.arguments },
     }));
-    // The client going away cancels the body; waiting on that, not on `request.signal`,
-    // keeps Deno's legacy-abort warning away.
-    const gone = Promise.withResolvers<void>();
-    let left = false;
-    const stream = new ReadableStream<Uint8Array>({
-      cancel() {
-        left = true;
-        gone.resolve();
-      },
-      async start(out) {
-        const write = async (text: string) => {
-          const bytes = encoder.encode(text);
-          if (!reply.split) return out.enqueue(bytes);
-          // Split inside the first multibyte character, or else in the middle.
-          const wide = bytes.findIndex((b) => b >= 0x80);
-          const half = wide === -1 ? Math.max(1, bytes.length >> 1) : wide + 1;
-          out.enqueue(bytes.slice(0, half));
-          await new Promise((r) => setTimeout(r, 1));
-          out.enqueue(bytes.slice(half));
-        };
-        try {
-          for (const token of reply.tokens ?? []) {
-            if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-            if (left) return;
-            fake.sentAt.push(performance.now());
-            await write(chunk({ content: token }));
-          }
-          if (reply.fault === "error-midstream") {
-            await write(
-              JSON.stringify({
-                error: reply.errorText ?? "an error was encountered while running the model",
-              }) + "\n",
-            );
-            return out.close();
-          }
-          if (reply.fault === "cut") return out.close();
-          if (reply.fault === "stall") {
-            await gone.promise;
-            return;
-          }
-          if (reply.fault === "malformed") {
-            await write('{"model": "oops", "message": {"content": "unterminated\n');
-          }
-          if (calls.length && !reply.toolCallsOnDone) await write(chunk({ tool_calls: calls }));
-          const evalCount = reply.tokens?.length ?? 0;
-          await write(line({
-            message: {
-              role: "assistant",
-              content: "",
-              ...(calls.length && reply.toolCallsOnDone ? { tool_calls: calls } : {}),
-            },
-            done_reason: reply.doneReason ?? "stop",
-            done: true,
-            total_duration: 182_242_375,
-            load_duration: 41_295_167,
-            prompt_eval_count: body.messages?.length ?? 0,
-            prompt_eval_duration: 24_573_166,
-            eval_count: evalCount,
-            eval_duration: 115_959_084,
-          }));
-          out.close();
-        } catch {
-          // The client went away.
-        }
-      },
+    const stream = outletStream(async ({ out, left, gone }) => {
+      const write = async (text: string) => {
+        const bytes = encoder.encode(text);
+        if (!reply.split) return out.enqueue(bytes);
+        // Split inside the first multibyte character, or else in the middle.
+        const wide = bytes.findIndex((b) => b >= 0x80);
+        const half = wide === -1 ? Math.max(1, bytes.length >> 1) : wide + 1;
+        out.enqueue(bytes.slice(0, half));
+        await new Promise((r) => setTimeout(r, 1));
+        out.enqueue(bytes.slice(half));
+      };
+      for (const token of reply.tokens ?? []) {
+        if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+        if (left()) return;
+        fake.sentAt.push(performance.now());
+        await write(chunk({ content: token }));
+      }
+      if (reply.fault === "error-midstream") {
+        await write(
+          JSON.stringify({
+            error: reply.errorText ?? "an error was encountered while running the model",
+          }) + "\n",
+        );
+        return out.close();
+      }
+      if (reply.fault === "cut") return out.close();
+      if (reply.fault === "stall") {
+        await gone;
+        return;
+      }
+      if (reply.fault === "malformed") {
+        await write('{"model": "oops", "message": {"content": "unterminated\n');
+      }
+      if (calls.length && !reply.toolCallsOnDone) await write(chunk({ tool_calls: calls }));
+      const evalCount = reply.tokens?.length ?? 0;
+      await write(line({
+        message: {
+          role: "assistant",
+          content: "",
+          ...(calls.length && reply.toolCallsOnDone ? { tool_calls: calls } : {}),
+        },
+        done_reason: reply.doneReason ?? "stop",
+        done: true,
+        total_duration: 182_242_375,
+        load_duration: 41_295_167,
+        prompt_eval_count: body.messages?.length ?? 0,
+        prompt_eval_duration: 24_573_166,
+        eval_count: evalCount,
+        eval_duration: 115_959_084,
+      }));
+      out.close();
     });
     return new Response(stream, { headers: { "content-type": "application/x-ndjson" } });
   }
 
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: options.port ?? 0,
-    signal: controller.signal,
-    onListen: ({ port }) => {
-      fake.url = `http://127.0.0.1:${port}`;
-      resolve(fake);
-    },
-  }, (request) => {
+  const server = serveLoopback((request) => {
     const path = new URL(request.url).pathname;
     if (path === "/") return new Response("Ollama is running");
     if (path === "/api/version") return Response.json({ version: "0.13.0" });
     if (path === "/api/tags") return Response.json(tags(fake.models));
     if (path === "/api/chat" && request.method === "POST") return chat(request);
     return new Response("404 page not found", { status: 404 });
-  });
-  return promise;
+  }, options.port);
+  fake.url = await server.ready;
+  return fake;
 }

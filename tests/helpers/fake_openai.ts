@@ -9,6 +9,8 @@
  * servers show, including the frames llama.cpp and LM Studio use for errors.
  */
 
+import { outletStream, serveLoopback } from "./loopback_server.ts";
+
 /** How a scripted answer goes wrong. */
 export type FakeOpenAiFault =
   /** HTTP 500 with an error body. */
@@ -86,19 +88,14 @@ function fragments(text: string): string[] {
 }
 
 /** Start the fake on a free loopback port. */
-export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
-  const controller = new AbortController();
-  const { promise, resolve } = Promise.withResolvers<FakeOpenAi>();
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const fake: FakeOpenAi = {
     url: "",
     replies: [],
     requests: [],
     models: options.models ?? ["qwen2.5-7b-instruct"],
     sentAt: [],
-    async close() {
-      controller.abort();
-      await server.finished;
-    },
+    close: () => server.close(),
   };
   const modelOf = (m: string | FakeOpenAiModel) => typeof m === "string" ? { id: m } : m;
 
@@ -150,94 +147,69 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
         type: "server_error",
       },
     };
-    const gone = Promise.withResolvers<void>();
-    let left = false;
-    const stream = new ReadableStream<Uint8Array>({
-      cancel() {
-        left = true;
-        gone.resolve();
-      },
-      async start(out) {
-        const write = (text: string) => out.enqueue(encoder.encode(text));
-        try {
-          write(delta({ role: "assistant", content: "" }));
-          for (const token of reply.tokens ?? []) {
-            if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-            if (left) return;
-            fake.sentAt.push(performance.now());
-            write(delta({ content: token }));
-          }
-          if (reply.fault === "error-midstream") {
-            write(`data: ${JSON.stringify(errorBody)}\n\n`);
-            return out.close();
-          }
-          if (reply.fault === "error-event") {
-            write(`event: error\ndata: ${JSON.stringify(errorBody)}\n\n`);
-            return out.close();
-          }
-          if (reply.fault === "legacy-error") {
-            write(`error: ${JSON.stringify({ code: 500, ...errorBody.error })}\n\n`);
-            return out.close();
-          }
-          if (reply.fault === "cut") return out.close();
-          if (reply.fault === "stall") return await gone.promise;
-          if (reply.fault === "malformed") write('data: {"id": "oops", "choices": [\n\n');
-          for (const [index, call] of (reply.toolCalls ?? []).entries()) {
-            const callId = call.id ??
-              `call_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
-            const args = typeof call.arguments === "string"
-              ? call.arguments
-              : JSON.stringify(call.arguments);
-            const head = { index, id: callId, type: "function" };
-            if (reply.wholeToolCalls) {
-              write(
-                delta({
-                  tool_calls: [{ ...head, function: { name: call.name, arguments: args } }],
-                }),
-              );
-              continue;
-            }
-            write(
-              delta({ tool_calls: [{ ...head, function: { name: call.name, arguments: "" } }] }),
-            );
-            for (const piece of fragments(args)) {
-              write(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
-            }
-          }
-          const finish = reply.finishReason ?? (reply.toolCalls?.length ? "tool_calls" : "stop");
-          write(delta({}, finish));
-          if (body.stream_options?.include_usage) {
-            const completion = reply.tokens?.length ?? 0;
-            const prompt = body.messages?.length ?? 0;
-            write(frame([], {
-              usage: {
-                prompt_tokens: prompt,
-                completion_tokens: completion,
-                total_tokens: prompt + completion,
-              },
-            }));
-          }
-          if (reply.fault !== "no-done") write("data: [DONE]\n\n");
-          out.close();
-        } catch {
-          // The client went away.
+    const stream = outletStream(async ({ out, left, gone }) => {
+      const write = (text: string) => out.enqueue(encoder.encode(text));
+      write(delta({ role: "assistant", content: "" }));
+      for (const token of reply.tokens ?? []) {
+        if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+        if (left()) return;
+        fake.sentAt.push(performance.now());
+        write(delta({ content: token }));
+      }
+      if (reply.fault === "error-midstream") {
+        write(`data: ${JSON.stringify(errorBody)}\n\n`);
+        return out.close();
+      }
+      if (reply.fault === "error-event") {
+        write(`event: error\ndata: ${JSON.stringify(errorBody)}\n\n`);
+        return out.close();
+      }
+      if (reply.fault === "legacy-error") {
+        write(`error: ${JSON.stringify({ code: 500, ...errorBody.error })}\n\n`);
+        return out.close();
+      }
+      if (reply.fault === "cut") return out.close();
+      if (reply.fault === "stall") return await gone;
+      if (reply.fault === "malformed") write('data: {"id": "oops", "choices": [\n\n');
+      for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+        const callId = call.id ?? `call_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+        const args = typeof call.arguments === "string"
+          ? call.arguments
+          : JSON.stringify(call.arguments);
+        const head = { index, id: callId, type: "function" };
+        if (reply.wholeToolCalls) {
+          write(
+            delta({ tool_calls: [{ ...head, function: { name: call.name, arguments: args } }] }),
+          );
+          continue;
         }
-      },
+        write(delta({ tool_calls: [{ ...head, function: { name: call.name, arguments: "" } }] }));
+        for (const piece of fragments(args)) {
+          write(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
+        }
+      }
+      const finish = reply.finishReason ?? (reply.toolCalls?.length ? "tool_calls" : "stop");
+      write(delta({}, finish));
+      if (body.stream_options?.include_usage) {
+        const completion = reply.tokens?.length ?? 0;
+        const prompt = body.messages?.length ?? 0;
+        write(frame([], {
+          usage: {
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            total_tokens: prompt + completion,
+          },
+        }));
+      }
+      if (reply.fault !== "no-done") write("data: [DONE]\n\n");
+      out.close();
     });
     return new Response(stream, {
       headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
     });
   }
 
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: controller.signal,
-    onListen: ({ port }) => {
-      fake.url = `http://127.0.0.1:${port}/v1`;
-      resolve(fake);
-    },
-  }, (request) => {
+  const server = serveLoopback((request) => {
     if (options.apiKey && request.headers.get("authorization") !== `Bearer ${options.apiKey}`) {
       return apiError(
         401,
@@ -261,5 +233,6 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
     if (path === "/v1/chat/completions" && request.method === "POST") return chat(request);
     return apiError(404, `Invalid URL (${request.method} ${path})`, "invalid_request_error");
   });
-  return promise;
+  fake.url = `${await server.ready}/v1`;
+  return fake;
 }
