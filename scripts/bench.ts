@@ -23,6 +23,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { type LoadResult, measure } from "../bench/load.ts";
 import { measureDevReload } from "../bench/dev_reload.ts";
+import { populate } from "../bench/populate.ts";
+import { checkTargets, type Row, writeReport } from "../bench/report.ts";
 import type { SocketFigures } from "../bench/sockets.ts";
 
 const arg = (name: string) => Deno.args[Deno.args.indexOf(name) + 1];
@@ -170,45 +172,6 @@ async function submits(url: string, key: string, count: number): Promise<LoadRes
   }));
 }
 
-function populate(dataDir: string, runs: number, tasks: number): void {
-  const db = new DatabaseSync(`${dataDir}/cardflow-dev.db`);
-  const now = new Date().toISOString();
-  const state = JSON.stringify({
-    format: 2,
-    steps: { step_01: { name: "Ada" } },
-    jobs: {},
-    created: now,
-    updated: now,
-    finalized: false,
-  });
-  db.exec("BEGIN");
-  const run = db.prepare(
-    "INSERT INTO pipeline (key, workflow, state, created, updated, version, format, running) VALUES (?, 'hello', ?, ?, ?, 2, 2, 0)",
-  );
-  for (let i = 0; i < runs; i++) run.run(`bulk-${i}`, state, now, now);
-  const task = db.prepare(
-    "INSERT INTO tasks (name, done, priority, tags, position, profile_id) VALUES (?, 0, ?, ?, ?, 1)",
-  );
-  for (let i = 0; i < tasks; i++) {
-    const word = (n: number) => WORDS[(i * n + 7) % WORDS.length]!;
-    task.run(
-      `task ${i} ${word(3)} ${word(7)} ${word(11)}`,
-      ["low", "normal", "high"][i % 3]!,
-      JSON.stringify([word(5), word(13)]),
-      i + 1000,
-    );
-  }
-  db.exec("COMMIT");
-  db.close();
-}
-
-/** Words the benchmark's 10,000 tasks are made of, so searches match realistic numbers of rows. */
-const WORDS = (
-  "buy milk call ada write report walk dog read book plan trip fix bike pay rent email bob " +
-  "review draft water plants clean kitchen book flight renew passport order parts sketch engine " +
-  "test build ship release backup photos sort mail cook dinner meet team"
-).split(" ");
-
 /** Sequential GETs of `paths` (as htmx sends them), round-robin, timing each. */
 async function sequential(
   url: string,
@@ -279,7 +242,7 @@ async function listFigures(url: string): Promise<void> {
   );
 }
 
-const rows: { name: string; result: LoadResult }[] = [];
+const rows: Row[] = [];
 const extra: Record<string, number> = {};
 const add = (name: string, result: LoadResult) => {
   rows.push({ name, result });
@@ -375,23 +338,22 @@ await listFigures(app.url);
 await stop(app.child);
 await Deno.remove(dataDir, { recursive: true });
 
-const relayRun = await new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "bench/relay.ts"],
-  cwd: ROOT,
-  stdout: "piped",
-  stderr: "inherit",
-}).output();
-const relay = JSON.parse(new TextDecoder().decode(relayRun.stdout)) as { p50: number; p99: number };
+/** Run `script` alone (its figures are its own process's, not this one's) and read its JSON. */
+async function alone<T>(script: string, flags: string[] = []): Promise<T> {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...flags, script],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(run.stdout)) as T;
+}
+
+const relay = await alone<{ p50: number; p99: number }>("bench/relay.ts");
 extra["LLM token relay p50 (ms)"] = relay.p50;
 extra["LLM token relay p99 (ms)"] = relay.p99;
 
-const socketsRun = await new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "--v8-flags=--expose-gc", "bench/sockets.ts"],
-  cwd: ROOT,
-  stdout: "piped",
-  stderr: "inherit",
-}).output();
-const sockets = JSON.parse(new TextDecoder().decode(socketsRun.stdout)) as SocketFigures;
+const sockets = await alone<SocketFigures>("bench/sockets.ts", ["--v8-flags=--expose-gc"]);
 extra["live heap growth, 10 cycles of 1,000 WebSockets (MB)"] = sockets.lastMb - sockets.firstMb;
 extra["resident memory after those cycles (MB)"] = sockets.rssMb;
 
@@ -407,105 +369,15 @@ if (!Deno.args.includes("--no-dev")) {
   }
 }
 
-/** The targets the README's table names: a run that misses one fails. */
-const TARGETS: { figure: string; what: "p50" | "p99" | "value"; under: number }[] = [
-  { figure: "step submit, sequential", what: "p50", under: 2 },
-  { figure: "tasks list page, 10k tasks (first 100 drawn)", what: "p50", under: 30 },
-  { figure: "search as you type, 10k tasks, sequential", what: "p50", under: 20 },
-  { figure: "search + filter + order, 10k tasks, sequential", what: "p50", under: 20 },
-  { figure: "bulk toggle of 1,000 tasks (10k in the table), sequential", what: "p50", under: 100 },
-  { figure: "start-up to first 200 (ms)", what: "value", under: 300 },
-  { figure: "start-up with 100,000 runs and 10,000 tasks (ms)", what: "value", under: 300 },
-  { figure: "resident memory after start (MB)", what: "value", under: 80 },
-  { figure: "resident memory with 100,000 runs (MB)", what: "value", under: 80 },
-  { figure: "LLM token relay p99 (ms)", what: "value", under: 2 },
-  { figure: "live heap growth, 10 cycles of 1,000 WebSockets (MB)", what: "value", under: 1 },
-  { figure: "dev: code save to reload (ms)", what: "value", under: 1500 },
-  { figure: "dev: CSS save to new style (ms)", what: "value", under: 300 },
-];
-const checked = TARGETS.flatMap((t) => {
-  const row = rows.find((r) => r.name === t.figure)?.result;
-  const value = t.what === "value" ? extra[t.figure] : row?.[t.what];
-  if (value !== undefined) return [{ ...t, value, met: value < t.under }];
-  // Only the dev figures may be missing (--no-dev, or no dev loop here); a name that matches
-  // nothing is a mistake in this table.
-  if (!t.figure.startsWith("dev:")) throw new Error(`bench: no figure "${t.figure}" was measured`);
-  return [];
+const checked = checkTargets(rows, extra);
+const why = await writeReport({
+  rows,
+  extra,
+  checked,
+  seconds,
+  path: `${ROOT}bench/results/latest.json`,
 });
-
-const ceiling = rows[0]!.result.rps;
-const sameBytes = rows[1]!.result.rps;
-const pad = (s: string, n: number) => s.padEnd(n);
-const tool = rows[0]!.result.tool;
-const lines = [
-  `Cardflow benchmark (${tool}${
-    tool === "wrk" ? " -t1" : ""
-  } at 10 connections for ${seconds}s each unless sequential; loopback; ${
-    new Date().toISOString()
-  })`,
-  `${pad("scenario", 56)} ${pad("req/s", 9)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ${
-    pad("× ceiling", 10)
-  } ${pad("× same-bytes", 13)} errors`,
-  ...rows.map(({ name, result: r }) =>
-    `${pad(name, 56)} ${pad(r.rps.toFixed(0), 9)} ${pad(r.p50.toFixed(2), 8)} ${
-      pad(r.p99.toFixed(2), 8)
-    } ${pad((r.rps / ceiling).toFixed(3), 10)} ${
-      pad((r.rps / sameBytes).toFixed(3), 13)
-    } ${r.errors}`
-  ),
-  "",
-  ...Object.entries(extra).map(([k, v]) => `${pad(k, 56)} ${v.toFixed(1)}`),
-  "",
-  "targets:",
-  ...checked.map((t) =>
-    `${pad(`${t.figure}${t.what === "value" ? "" : ` ${t.what}`}`, 66)} ${
-      pad(t.value.toFixed(2), 9)
-    } under ${t.under}: ${t.met ? "met" : "MISSED"}`
-  ),
-];
-Deno.stdout.writeSync(new TextEncoder().encode(lines.join("\n") + "\n"));
-await Deno.mkdir(`${ROOT}bench/results`, { recursive: true });
-await Deno.writeTextFile(
-  `${ROOT}bench/results/latest.json`,
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      tool,
-      seconds,
-      ceiling,
-      sameBytesCeiling: sameBytes,
-      rows: rows.map(({ name, result }) => ({
-        name,
-        ...result,
-        ratio: result.rps / ceiling,
-        sameBytesRatio: result.rps / sameBytes,
-      })),
-      figures: extra,
-      targets: checked,
-    },
-    null,
-    2,
-  ) + "\n",
-);
-
-// A scenario that answered with errors measured error pages, not the feature: say so and fail.
-const failed = rows.filter(({ result }) => result.errors > 0);
-if (failed.length) {
-  Deno.stderr.writeSync(
-    new TextEncoder().encode(
-      `benchmark invalid: ${
-        failed.map((r) => `"${r.name}" (${r.result.errors} errors)`).join(", ")
-      }\n`,
-    ),
-  );
-  Deno.exit(1);
-}
-const missed = checked.filter((t) => !t.met);
-if (missed.length) {
-  Deno.stderr.writeSync(
-    new TextEncoder().encode(
-      `targets missed: ${missed.map((t) => `"${t.figure}" ${t.value.toFixed(2)}`).join(", ")}\n`,
-    ),
-  );
+if (why) {
+  Deno.stderr.writeSync(new TextEncoder().encode(why + "\n"));
   Deno.exit(1);
 }
