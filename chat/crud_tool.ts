@@ -105,34 +105,39 @@ export function runCrud(services: Services, call: ToolCall): ToolOutcome {
       `There is no app called "${op.app}" (apps: ${known}).`,
     );
   }
-  if (op.action === "list" || op.action === "get") {
+  // One record of the current profile; another profile's answers like a missing one.
+  const one = (id: number | undefined) => {
+    try {
+      if (id === undefined) throw new NotFoundError(op.app, id);
+      return services.crud.get(op.app).get(id);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new NotFoundError(op.app, id, `${app.title}: there is no record #${id}.`);
+    }
+  };
+  if (op.action === "get") {
+    return {
+      summary: `Read ${app.title.toLowerCase()} #${op.id}.`,
+      result: bounded(visible(one(op.id))),
+      wrote: false,
+    };
+  }
+  if (op.action === "list") {
     const { records = [] } = services.crud.execute({ app: op.app, action: "list" }, "llm");
     const where = Object.entries(op.where ?? {});
-    const found = records.filter((r) =>
-      (op.action === "get" ? r.id === op.id : true) &&
-      where.every(([field, value]) => r[field] === value)
-    );
-    if (op.action === "get" && found.length === 0) {
-      throw new NotFoundError(op.app, op.id, `${app.title}: there is no record #${op.id}.`);
-    }
+    const found = records.filter((r) => where.every(([field, value]) => r[field] === value));
     return {
-      summary: op.action === "get"
-        ? `Read ${app.title.toLowerCase()} #${op.id}.`
-        : `Listed ${found.length} of ${app.title.toLowerCase()}${
-          where.length ? " (filtered)" : ""
-        }.`,
-      result: bounded(op.action === "get" ? visible(found[0]!) : found.map(visible)),
+      summary: `Listed ${found.length} of ${app.title.toLowerCase()}${
+        where.length ? " (filtered)" : ""
+      }.`,
+      result: bounded(found.map(visible)),
       wrote: false,
     };
   }
   if (op.action === "delete") {
     if (op.id === undefined) throw new ValidationError(op.app, "id", "delete needs an id");
     // Look the record up now so a proposal is never made for something that is not there.
-    const { records = [] } = services.crud.execute({ app: op.app, action: "list" }, "llm");
-    const target = records.find((r) => r.id === op.id);
-    if (!target) {
-      throw new NotFoundError(op.app, op.id, `${app.title}: there is no record #${op.id}.`);
-    }
+    const target = one(op.id);
     const title = Object.values(visible(target)).find((v) => typeof v === "string") ?? op.id;
     return {
       summary: `Proposed deleting ${app.title.toLowerCase()} “${
