@@ -215,18 +215,6 @@ export function createWorkflowService(
     return run;
   }
 
-  function stepOf(stepId: string): StepSpec {
-    const step = definition.steps.find((s) => s.id === stepId);
-    if (!step) {
-      throw new NotFoundError(
-        "steps",
-        stepId,
-        `There is no step "${stepId}" in ${definition.title}.`,
-      );
-    }
-    return step;
-  }
-
   function checkNewKey(key: string): void {
     const problem = keyProblem(key);
     if (problem) throw new NotFoundError("pipeline", key, problem);
@@ -375,7 +363,7 @@ export function createWorkflowService(
     },
     async submit(key, stepId, version, input, source) {
       const run = load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       // Refuse a stale page before anything is written, files included.
       if (run.version !== version) throw new ConflictError(STALE);
       if (run.state.finalized) machine.submit(definition, run.state, stepId, {}, now());
@@ -419,7 +407,7 @@ export function createWorkflowService(
     },
     cancel(key, stepId, jobId) {
       const run = load(key);
-      stepOf(stepId);
+      machine.stepOf(definition, stepId);
       const job = run.state.jobs[stepId];
       if (!job || job.id !== jobId || job.status !== "running") {
         throw new ConflictError("That work is no longer running. Reload to see where it is.");
@@ -436,7 +424,7 @@ export function createWorkflowService(
     },
     retry(key, stepId, version) {
       const run = load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       if (!step.job) throw new NotFoundError("steps", stepId, "That step has no work to run.");
       const jobId = crypto.randomUUID();
       const updated = runs.update(
@@ -454,7 +442,7 @@ export function createWorkflowService(
     },
     plan(key, stepId, editing) {
       const run = load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       if (editing) machine.checkReachable(definition, run.state, editing);
       const index = definition.steps.indexOf(step);
       const view = machine.view(definition, run.state, editing)[index]!;

@@ -150,18 +150,6 @@ export function createTransfer(t: TransferEnv): Transfer {
     throw new ValidationError("pipeline", undefined, `This file cannot be imported: ${problem}`);
   }
 
-  function stepOf(stepId: string) {
-    const step = definition.steps.find((s) => s.id === stepId);
-    if (!step) {
-      throw new NotFoundError(
-        "steps",
-        stepId,
-        `There is no step "${stepId}" in ${definition.title}.`,
-      );
-    }
-    return step;
-  }
-
   async function writeAll(
     key: string,
     bytes: Map<string, Uint8Array<ArrayBuffer>>,
@@ -362,7 +350,7 @@ export function createTransfer(t: TransferEnv): Transfer {
     },
     async clone(key, lastStepId, newKey) {
       const run = t.load(key);
-      stepOf(lastStepId);
+      machine.stepOf(definition, lastStepId);
       t.checkNewKey(newKey);
       if (runs.find(newKey)) {
         throw new ConflictError(`The key "${newKey}" is taken: choose another.`);
@@ -377,7 +365,7 @@ export function createTransfer(t: TransferEnv): Transfer {
     },
     download(key, stepId, kind) {
       const run = t.load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       const spec = step.download;
       const make = kind === "csv" ? spec?.csv : spec?.json;
       if (!spec || !make) {
