@@ -11,6 +11,7 @@
 import {
   defineWorkflow,
   describeNetError,
+  type FileRef,
   type JobContext,
   NetError,
   type Row,
@@ -316,12 +317,7 @@ export default defineWorkflow({
       display: (values, context) => {
         const pages = (values.pages ?? []) as Page[];
         const problems = pages.filter((p) => p.problem).length;
-        const [report] = (values.report ?? []) as {
-          name: string;
-          original: string;
-          bytes: number;
-          type: string;
-        }[];
+        const [report] = (values.report ?? []) as FileRef[];
         return (
           <p>
             Fetched {pages.length} pages in {String(values.seconds)} s; {problems} with a problem.

@@ -28,6 +28,23 @@ interface Filters {
   state: string;
 }
 
+/** One of History's filters: a labelled select of `[value, label]` options after "All". */
+function FilterSelect(
+  props: { label: string; name: string; value: string; options: [string, string][] },
+) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">All</option>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>{label}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The run history. */
 export default function history(deps: Deps): Hono {
   const { workflows, profiles } = deps.services;
@@ -84,38 +101,27 @@ export default function history(deps: Deps): Hono {
           role="search"
           aria-label="Filter runs"
         >
-          <label>
-            Workflow
-            <select name="workflow">
-              <option value="">All</option>
-              {workflows.all().map((w) => (
-                <option value={w.slug} selected={w.slug === filters.workflow}>
-                  {w.definition.title}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Profile
-            <select name="profile">
-              <option value="">All</option>
-              {profiles.list().map((p) => (
-                <option value={String(p.id)} selected={String(p.id) === filters.profile}>
-                  {p.name}
-                </option>
-              ))}
-              <option value="none" selected={filters.profile === "none"}>No profile</option>
-            </select>
-          </label>
-          <label>
-            State
-            <select name="state">
-              <option value="">All</option>
-              {Object.entries(STATES).map(([value, label]) => (
-                <option value={value} selected={value === filters.state}>{label}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Workflow"
+            name="workflow"
+            value={filters.workflow}
+            options={workflows.all().map((w) => [w.slug, w.definition.title])}
+          />
+          <FilterSelect
+            label="Profile"
+            name="profile"
+            value={filters.profile}
+            options={[
+              ...profiles.list().map((p): [string, string] => [String(p.id), p.name]),
+              ["none", "No profile"],
+            ]}
+          />
+          <FilterSelect
+            label="State"
+            name="state"
+            value={filters.state}
+            options={Object.entries(STATES)}
+          />
           <noscript>
             <button type="submit">Filter</button>
           </noscript>

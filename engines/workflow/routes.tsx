@@ -26,13 +26,13 @@ import {
   DoneCard,
   FinishCard,
   JobCard,
-  Landing,
   Placeholder,
   Progress,
   RunFrame,
   runUrl,
   StepForm,
 } from "./cards.tsx";
+import { Landing } from "./landing.tsx";
 import { transferRoutes } from "./transfer_routes.tsx";
 
 /** A form's lists as a step's input: files as files, text as text (one value or several). */

@@ -16,7 +16,7 @@ import type { Run } from "../../services/workflows/runs.ts";
 import type { WorkflowService } from "../../services/workflows/service.ts";
 import type { Deps } from "../../web/deps.ts";
 import { render } from "../../web/shell.tsx";
-import { DraftFrame } from "./cards.tsx";
+import { DraftFrame } from "./landing.tsx";
 
 /** What the transfer routes borrow from the workflow's main routes. */
 export interface TransferPages {

@@ -7,7 +7,7 @@
  */
 
 import { NotFoundError } from "../../lib/errors.ts";
-import type { StepValues, WorkflowDefinition } from "./define.ts";
+import type { StepSpec, StepValues, WorkflowDefinition } from "./define.ts";
 import {
   initialState,
   type JobState,
@@ -75,6 +75,11 @@ function indexOf(definition: WorkflowDefinition, stepId: string): number {
     );
   }
   return index;
+}
+
+/** The step `stepId` of `definition`; a NotFoundError when it has none. */
+export function stepOf(definition: WorkflowDefinition, stepId: string): StepSpec {
+  return definition.steps[indexOf(definition, stepId)]!;
 }
 
 /** Refuse unless `stepId` is a completed step or the first incomplete one. */

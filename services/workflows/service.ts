@@ -1,12 +1,11 @@
 /**
  * @module
- * One workflow's operations: start or resume a run by key, submit a step,
- * finalize and unfinalize, cancel and retry a job, and what each step shows.
- * This is where a step submit is validated — the run's version, the state
- * rules, every field's value — for the buttons, start links, imports and the
- * assistant alike; the write itself is one pure transition from `machine.ts`
- * in one transaction. Export, import, clone and downloads live beside it in
- * `transfer.ts` and go through the same checks.
+ * One workflow's operations: start or resume a run by key, finalize and
+ * unfinalize, cancel and retry a job, undo a start or a submit, and what
+ * each step shows. A step submit — validated for the buttons, start links
+ * and the assistant alike, then written as one pure transition from
+ * `machine.ts` in one transaction — lives beside it in `submit.ts`; export,
+ * import, clone and downloads in `transfer.ts`, through the same checks.
  */
 
 import type { Bus } from "../../lib/bus.ts";
@@ -23,39 +22,18 @@ import {
 } from "../../pipeline/workflow/define.ts";
 import { keyProblem } from "../../pipeline/workflow/keys.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
-import type { JobState, Prefill, RunState } from "../../pipeline/workflow/state.ts";
-import {
-  formStart,
-  type FormValues,
-  formValuesOf,
-  isRefusal,
-  type Parsed,
-  parseStep,
-  type StepInput,
-} from "../../pipeline/workflow/values.ts";
+import type { JobState, RunState } from "../../pipeline/workflow/state.ts";
+import { formStart } from "../../pipeline/workflow/values.ts";
 import type { LoadedPlugin } from "../../pipeline/plugin.ts";
 import type { PipelineEvent, ServiceEvents, Source } from "../events.ts";
-import type { Files, StoredFile } from "./files.ts";
+import type { Files } from "./files.ts";
 import { createJobs, type Jobs } from "./jobs.ts";
 import { type Run, type Runs, STALE, suggestFreeKey } from "./runs.ts";
+import { createSubmit, type Submit } from "./submit.ts";
 import { createTransfer, type Transfer } from "./transfer.ts";
 
 export type { StepInput } from "../../pipeline/workflow/values.ts";
-
-/** What a submit did: the run, or the messages to show beside the step's fields. */
-export type SubmitResult =
-  | { ok: true; run: Run }
-  | {
-    ok: false;
-    step: StepSpec;
-    /** A message per refused field. */
-    errors: Record<string, string>;
-    /** A message about the step as a whole. */
-    message?: string;
-    /** What was typed, to show again (files are not sent back). */
-    values: FormValues;
-    version: number;
-  };
+export type { SubmitResult } from "./submit.ts";
 
 /** What one step of a run shows, for the engine to render. */
 export interface StepPlan {
@@ -84,7 +62,7 @@ export interface RunSummary {
 }
 
 /** The operations of one workflow. */
-export interface WorkflowService extends Transfer {
+export interface WorkflowService extends Transfer, Submit {
   readonly slug: string;
   readonly definition: WorkflowDefinition;
   /** The current profile's recent runs (and runs of no profile) with where each one is. */
@@ -95,24 +73,6 @@ export interface WorkflowService extends Transfer {
   suggestKey(): string;
   /** Start the run `key`, or resume it when it exists. */
   start(key: string, source: Source): { run: Run; created: boolean };
-  /**
-   * Create the run `key` and submit its first step in one write (a start
-   * link's form): nothing is stored when the values are refused. `prefill`
-   * holds what the link offered for later steps.
-   */
-  begin(
-    key: string,
-    input: StepInput,
-    options: { source: Source; prefill?: Record<string, Prefill> },
-  ): Promise<SubmitResult>;
-  /** Validate and store a step (clearing every later one); starts its job if it has one. */
-  submit(
-    key: string,
-    stepId: string,
-    version: number,
-    input: StepInput,
-    source: Source,
-  ): Promise<SubmitResult>;
   finalize(key: string, version: number, source: Source): Run;
   unfinalize(key: string, version: number, source: Source): Run;
   /** Stop the running job `jobId` of `stepId`; the step shows as cancelled at once. */
@@ -215,18 +175,6 @@ export function createWorkflowService(
     return run;
   }
 
-  function stepOf(stepId: string): StepSpec {
-    const step = definition.steps.find((s) => s.id === stepId);
-    if (!step) {
-      throw new NotFoundError(
-        "steps",
-        stepId,
-        `There is no step "${stepId}" in ${definition.title}.`,
-      );
-    }
-    return step;
-  }
-
   function checkNewKey(key: string): void {
     const problem = keyProblem(key);
     if (problem) throw new NotFoundError("pipeline", key, problem);
@@ -236,58 +184,6 @@ export function createWorkflowService(
         `The key "${key}" belongs to another workflow (${existing.workflow}).`,
       );
     }
-  }
-
-  /** Write the parsed uploads and put their stored names into the values. */
-  async function store(
-    key: string,
-    parsed: Parsed,
-  ): Promise<{ values: StepData; stored: StoredFile[] }> {
-    const values: StepData = { ...parsed.values };
-    const stored: StoredFile[] = [];
-    try {
-      for (const [name, list] of Object.entries(parsed.uploads)) {
-        const saved: StoredFile[] = [];
-        for (const file of list) saved.push(await files.save(key, file));
-        stored.push(...saved);
-        const current = values[name];
-        if (Array.isArray(current)) {
-          values[name] = saved.map((s, i) => ({
-            ...(current[i] as object),
-            name: s.name,
-          })) as StepData[string];
-        } else {
-          values[name] = saved[0]!.name;
-          values[`${name}_bytes`] = saved[0]!.bytes;
-        }
-      }
-    } catch (error) {
-      await Promise.all(stored.map((s) => files.discard(s)));
-      throw error;
-    }
-    return { values, stored };
-  }
-
-  /** Apply `change` in one transaction; files written for it go again if it is refused. */
-  async function write(
-    stored: StoredFile[],
-    apply: () => Run,
-  ): Promise<Run> {
-    try {
-      return apply();
-    } catch (error) {
-      await Promise.all(stored.map((s) => files.discard(s)));
-      throw error;
-    }
-  }
-
-  function refusal(
-    step: StepSpec,
-    result: { errors: Record<string, string>; message?: string },
-    input: StepInput,
-    version: number,
-  ): SubmitResult {
-    return { ok: false, step, ...result, values: formValuesOf(step, input), version };
   }
 
   function startJob(run: Run, step: StepSpec, jobId: string): void {
@@ -326,8 +222,23 @@ export function createWorkflowService(
     env,
   });
 
+  const steps = createSubmit({
+    definition,
+    slug,
+    runs,
+    files,
+    net,
+    now,
+    emit,
+    load,
+    checkNewKey,
+    startJob,
+    profileId: () => env.profileId(),
+  });
+
   return {
     ...transfer,
+    ...steps,
     slug,
     definition,
     net,
@@ -351,54 +262,6 @@ export function createWorkflowService(
       emit({ key, operation: "start", source });
       return { run, created: true };
     },
-    async begin(key, input, { prefill, source }) {
-      checkNewKey(key);
-      if (runs.find(key)) throw new ConflictError(`The key "${key}" is taken: choose another.`);
-      const step = definition.steps[0]!;
-      const parsed = parseStep(step, input, {}, net);
-      if (isRefusal(parsed)) return refusal(step, parsed, input, 0);
-      const { values, stored } = await store(key, parsed);
-      const jobId = step.job ? crypto.randomUUID() : undefined;
-      const run = await write(stored, () => {
-        const first: RunState = machine.initialState(now());
-        const rest = Object.fromEntries(
-          Object.entries(prefill ?? {}).filter(([id]) => id !== step.id),
-        );
-        if (Object.keys(rest).length > 0) first.prefill = rest;
-        const state = machine.submit(definition, first, step.id, values, now(), jobId);
-        return runs.create(key, slug, state, env.profileId());
-      });
-      emit({ key, operation: "start", source });
-      emit({ key, operation: "submit", step: step.id, values, source });
-      if (jobId) startJob(run, step, jobId);
-      return { ok: true, run };
-    },
-    async submit(key, stepId, version, input, source) {
-      const run = load(key);
-      const step = stepOf(stepId);
-      // Refuse a stale page before anything is written, files included.
-      if (run.version !== version) throw new ConflictError(STALE);
-      if (run.state.finalized) machine.submit(definition, run.state, stepId, {}, now());
-      machine.checkReachable(definition, run.state, stepId);
-      const earlier: StepValues = machine.completed(definition, run.state);
-      delete earlier[stepId];
-      for (const later of definition.steps.slice(definition.steps.indexOf(step))) {
-        delete earlier[later.id];
-      }
-      const parsed = parseStep(step, input, earlier, net);
-      if (isRefusal(parsed)) return refusal(step, parsed, input, version);
-      const { values, stored } = await store(run.key, parsed);
-      const jobId = step.job ? crypto.randomUUID() : undefined;
-      const updated = await write(stored, () =>
-        runs.update(
-          run.key,
-          version,
-          (current) => machine.submit(definition, current.state, stepId, values, now(), jobId),
-        ));
-      emit({ key: run.key, operation: "submit", step: stepId, values, source });
-      if (jobId) startJob(updated, step, jobId);
-      return { ok: true, run: updated };
-    },
     finalize: (key, version, source) => transition(key, version, "finalize", source),
     unfinalize: (key, version, source) => transition(key, version, "unfinalize", source),
     restore(key, state, version, source) {
@@ -419,7 +282,7 @@ export function createWorkflowService(
     },
     cancel(key, stepId, jobId) {
       const run = load(key);
-      stepOf(stepId);
+      machine.stepOf(definition, stepId);
       const job = run.state.jobs[stepId];
       if (!job || job.id !== jobId || job.status !== "running") {
         throw new ConflictError("That work is no longer running. Reload to see where it is.");
@@ -436,7 +299,7 @@ export function createWorkflowService(
     },
     retry(key, stepId, version) {
       const run = load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       if (!step.job) throw new NotFoundError("steps", stepId, "That step has no work to run.");
       const jobId = crypto.randomUUID();
       const updated = runs.update(
@@ -454,7 +317,7 @@ export function createWorkflowService(
     },
     plan(key, stepId, editing) {
       const run = load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       if (editing) machine.checkReachable(definition, run.state, editing);
       const index = definition.steps.indexOf(step);
       const view = machine.view(definition, run.state, editing)[index]!;

@@ -1,15 +1,15 @@
 /**
  * @module
  * Runs in and out: export a run as one JSON file (its files inside, base64),
- * import one — every step checked again against today's definition, the
- * first problem named, nothing stored unless all of it is — clone a run up
- * to a step, read a start link's values, and compute a step's downloads and
- * the files a run keeps. Reads never write; each write is one transaction.
+ * import one — every step checked again against today's definition
+ * (`replay.ts`), the first problem named, nothing stored unless all of it
+ * is — clone a run up to a step, read a start link's values, and compute a
+ * step's downloads and the files a run keeps. Reads never write; each write is one transaction.
  */
 
 import { Buffer } from "node:buffer";
 import { toCsv } from "../../lib/csv.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import {
   definitionVersion,
   type DownloadKind,
@@ -22,9 +22,9 @@ import {
 } from "../../pipeline/workflow/define.ts";
 import * as machine from "../../pipeline/workflow/machine.ts";
 import type { JobStatus, Prefill, RunState } from "../../pipeline/workflow/state.ts";
-import { inputOf, isRefusal, parseStep, type StepInput } from "../../pipeline/workflow/values.ts";
 import type { Source } from "../events.ts";
 import { type Files, isStoredName, type StoredFile } from "./files.ts";
+import { isFileRef, isObject, refuseImport, replay } from "./replay.ts";
 import { type Run, type Runs, suggestFreeKey } from "./runs.ts";
 
 /** The JSON file a run is exported as. */
@@ -93,15 +93,6 @@ export interface TransferEnv {
   env: { profileId(): number | null; profileName(): string };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isFileRef(value: unknown): value is FileRef {
-  return isObject(value) && typeof value.name === "string" && typeof value.bytes === "number" &&
-    typeof value.original === "string" && typeof value.type === "string";
-}
-
 /** Every file a run's steps refer to, by stored name: `files` fields, `file` fields, job outputs. */
 export function fileRefsOf(
   definition: WorkflowDefinition,
@@ -127,40 +118,9 @@ export function fileRefsOf(
   return found;
 }
 
-/** A stored value of a kind the run state holds (text, number, yes/no, lists, rows). */
-function isStoredValue(value: unknown): boolean {
-  if (["string", "number", "boolean"].includes(typeof value)) {
-    return typeof value !== "number" || Number.isFinite(value);
-  }
-  if (!Array.isArray(value)) return false;
-  return value.every((item) =>
-    typeof item === "string" ||
-    (isObject(item) &&
-      Object.values(item).every((cell) =>
-        cell === null || ["string", "number", "boolean"].includes(typeof cell)
-      ))
-  );
-}
-
 /** The transfer operations over one workflow's service internals. */
 export function createTransfer(t: TransferEnv): Transfer {
   const { definition, slug, runs, files } = t;
-
-  function refuse(problem: string): never {
-    throw new ValidationError("pipeline", undefined, `This file cannot be imported: ${problem}`);
-  }
-
-  function stepOf(stepId: string) {
-    const step = definition.steps.find((s) => s.id === stepId);
-    if (!step) {
-      throw new NotFoundError(
-        "steps",
-        stepId,
-        `There is no step "${stepId}" in ${definition.title}.`,
-      );
-    }
-    return step;
-  }
 
   async function writeAll(
     key: string,
@@ -197,108 +157,6 @@ export function createTransfer(t: TransferEnv): Transfer {
     }
   }
 
-  /** Replay the exported steps through today's checks and state rules. */
-  function replay(
-    data: Record<string, unknown>,
-    bytes: Map<string, Uint8Array<ArrayBuffer>>,
-  ): RunState {
-    const steps = data.steps;
-    if (!isObject(steps)) refuse("it has no steps.");
-    const jobs = isObject(data.jobs) ? data.jobs : {};
-    for (const id of Object.keys(steps)) {
-      if (!definition.steps.some((s) => s.id === id)) {
-        refuse(`its step "${id}" is not a step of ${definition.title} today.`);
-      }
-    }
-    const now = t.now();
-    let state = machine.initialState(now);
-    let stopped: string | undefined;
-    for (const step of definition.steps) {
-      const exported = steps[step.id];
-      if (exported === undefined) {
-        stopped ??= step.label;
-        continue;
-      }
-      if (stopped !== undefined) {
-        refuse(`step "${step.label}" is there but "${stopped}" before it is not.`);
-      }
-      if (!isObject(exported)) refuse(`step "${step.label}" holds no values.`);
-      for (const [name, value] of Object.entries(exported)) {
-        if (!isStoredValue(value)) {
-          refuse(`step "${step.label}": "${name}" is not a value Cardflow keeps.`);
-        }
-      }
-      const input: StepInput = inputOf(step, exported as StepData);
-      for (const field of fieldsOf(step)) {
-        if (field.kind !== "file" && field.kind !== "files") continue;
-        const value = exported[field.name];
-        const names = field.kind === "file"
-          ? (typeof value === "string" ? [value] : [])
-          : (Array.isArray(value) ? value.filter(isFileRef).map((r) => r.name) : []);
-        const list: File[] = [];
-        for (const name of names) {
-          const content = bytes.get(name);
-          if (!content) refuse(`step "${step.label}": the file ${name} is not in it.`);
-          list.push(new File([content], name));
-        }
-        input[field.name] = list;
-      }
-      const parsed = parseStep(step, input, machine.completed(definition, state), t.net);
-      if (isRefusal(parsed)) {
-        const first = parsed.message ?? Object.values(parsed.errors)[0] ?? "its values are refused";
-        refuse(`step "${step.label}": ${first}`);
-      }
-      const values: StepData = { ...(exported as StepData) };
-      for (const field of fieldsOf(step)) {
-        const kind = field.kind;
-        if (kind === "file" || kind === "files") continue;
-        if (field.name in parsed.values) values[field.name] = parsed.values[field.name]!;
-        else delete values[field.name];
-      }
-      for (const [name, value] of Object.entries(parsed.values)) {
-        if (!fieldsOf(step).some((f) => f.name === name)) values[name] = value;
-      }
-      const jobId = step.job ? crypto.randomUUID() : undefined;
-      state = machine.submit(definition, state, step.id, values, now, jobId);
-      if (jobId) {
-        const job = isObject(jobs[step.id]) ? jobs[step.id] as Record<string, unknown> : {};
-        if (job.status === "done") {
-          state = machine.jobDone(state, step.id, jobId, {}, now);
-          const progress = Number(job.progress) || 0;
-          const total = Number(job.total) || 0;
-          state.jobs[step.id] = {
-            ...state.jobs[step.id]!,
-            progress,
-            total,
-            ...(typeof job.note === "string" ? { note: job.note.slice(0, 300) } : {}),
-          };
-        } else {
-          state = machine.jobStopped(
-            state,
-            step.id,
-            jobId,
-            "interrupted",
-            "This work had not finished when the run was exported.",
-            now,
-          );
-          stopped = step.label;
-        }
-      }
-    }
-    if (data.finalized === true) {
-      try {
-        state = machine.finalize(definition, state, now);
-      } catch {
-        refuse("it says finalized, but not every step is done.");
-      }
-    }
-    for (const date of ["created", "updated"] as const) {
-      const value = data[date];
-      if (typeof value === "string" && !isNaN(Date.parse(value))) state[date] = value;
-    }
-    return state;
-  }
-
   return {
     async exportRun(key) {
       const run = t.load(key);
@@ -333,36 +191,36 @@ export function createTransfer(t: TransferEnv): Transfer {
     },
     async importRun(data, { key: wanted }) {
       if (!isObject(data) || data.cardflow !== "run") {
-        refuse("it is not a run exported from Cardflow.");
+        refuseImport("it is not a run exported from Cardflow.");
       }
       if (data.format !== 1) {
-        refuse(`its format ${String(data.format)} is not one this Cardflow reads.`);
+        refuseImport(`its format ${String(data.format)} is not one this Cardflow reads.`);
       }
       if (data.workflow !== slug) {
-        refuse(`it is a run of "${String(data.workflow)}", not of ${definition.title}.`);
+        refuseImport(`it is a run of "${String(data.workflow)}", not of ${definition.title}.`);
       }
       const key = (wanted?.trim() || (typeof data.key === "string" ? data.key : "")).trim();
       try {
         t.checkNewKey(key);
       } catch (error) {
-        refuse((error as Error).message);
+        refuseImport((error as Error).message);
       }
-      if (runs.find(key)) refuse(`the key "${key}" is taken; give it a new key.`);
+      if (runs.find(key)) refuseImport(`the key "${key}" is taken; give it a new key.`);
       const bytes = new Map<string, Uint8Array<ArrayBuffer>>();
       for (const [name, text] of Object.entries(isObject(data.files) ? data.files : {})) {
         if (!isStoredName(name) || typeof text !== "string") {
-          refuse(`its file "${name}" is not usable.`);
+          refuseImport(`its file "${name}" is not usable.`);
         }
         bytes.set(name, new Uint8Array(Buffer.from(text, "base64")));
       }
-      const state = replay(data, bytes);
+      const state = replay(definition, data, { bytes, net: t.net, now: t.now() });
       const referenced = fileRefsOf(definition, state.steps);
       for (const name of bytes.keys()) if (!referenced.has(name)) bytes.delete(name);
       return await create(key, state, bytes);
     },
     async clone(key, lastStepId, newKey) {
       const run = t.load(key);
-      stepOf(lastStepId);
+      machine.stepOf(definition, lastStepId);
       t.checkNewKey(newKey);
       if (runs.find(newKey)) {
         throw new ConflictError(`The key "${newKey}" is taken: choose another.`);
@@ -377,7 +235,7 @@ export function createTransfer(t: TransferEnv): Transfer {
     },
     download(key, stepId, kind) {
       const run = t.load(key);
-      const step = stepOf(stepId);
+      const step = machine.stepOf(definition, stepId);
       const spec = step.download;
       const make = kind === "csv" ? spec?.csv : spec?.json;
       if (!spec || !make) {
