@@ -118,28 +118,35 @@ Deno.test({
   },
 });
 
+/** Run `fn` in a temporary folder `root` with a 64 KiB tmpfs mounted at `disk` inside it. */
+async function withTinyDisk(fn: (root: string, disk: string) => Promise<void>): Promise<void> {
+  await withDir(async (root) => {
+    const disk = `${root}/disk`;
+    Deno.mkdirSync(disk);
+    assert.ok(await mount(disk, "64k"));
+    try {
+      await fn(root, disk);
+    } finally {
+      await unmount(disk);
+    }
+  });
+}
+
 Deno.test({
   name:
     `a backup onto a full 64 KiB disk says the disk is full and where, and leaves no temp file${skipped}`,
   ignore: !canMount,
   fn: async () => {
-    await withDir(async (root) => {
-      const disk = `${root}/disk`;
-      Deno.mkdirSync(disk);
-      assert.ok(await mount(disk, "64k"));
-      try {
-        const db = cardflowDb(`${root}/big.db`, 2000);
-        const dir = `${disk}/backups`;
-        await assert.rejects(backupAt(db, dir, () => new Date()), (error: Error) => {
-          assert.equal(error.name, "BackupError");
-          assert.match(error.message, /the disk is full \(no room left in .*\/disk\/backups\)/);
-          return true;
-        });
-        assert.deepEqual(namesIn(dir), []);
-        db.close();
-      } finally {
-        await unmount(disk);
-      }
+    await withTinyDisk(async (root, disk) => {
+      const db = cardflowDb(`${root}/big.db`, 2000);
+      const dir = `${disk}/backups`;
+      await assert.rejects(backupAt(db, dir, () => new Date()), (error: Error) => {
+        assert.equal(error.name, "BackupError");
+        assert.match(error.message, /the disk is full \(no room left in .*\/disk\/backups\)/);
+        return true;
+      });
+      assert.deepEqual(namesIn(dir), []);
+      db.close();
     });
   },
 });
@@ -148,30 +155,23 @@ Deno.test({
   name: `a restore onto a full disk fails before anything changes${skipped}`,
   ignore: !canMount,
   fn: async () => {
-    await withDir(async (root) => {
-      const disk = `${root}/disk`;
-      Deno.mkdirSync(disk);
-      assert.ok(await mount(disk, "64k"));
-      try {
-        const target = `${disk}/cardflow.db`;
-        Deno.copyFileSync(cardflowFile(`${root}/small.db`, 1), target);
-        const before = await sha256(target);
-        const candidate = cardflowFile(`${root}/candidate.db`, 2000);
-        assert.throws(
-          () =>
-            swapIn(candidate, target, { backupDir: `${root}/backups`, environment: "production" }),
-          (error: Error) => {
-            assert.equal(error.name, "BackupError");
-            assert.match(error.message, /the disk is full \(no room left in .*\/disk\)/);
-            return true;
-          },
-        );
-        assert.equal(await sha256(target), before);
-        assert.deepEqual(namesIn(disk), ["cardflow.db"]);
-        assert.deepEqual(listBackups(`${root}/backups`), []);
-      } finally {
-        await unmount(disk);
-      }
+    await withTinyDisk(async (root, disk) => {
+      const target = `${disk}/cardflow.db`;
+      Deno.copyFileSync(cardflowFile(`${root}/small.db`, 1), target);
+      const before = await sha256(target);
+      const candidate = cardflowFile(`${root}/candidate.db`, 2000);
+      assert.throws(
+        () =>
+          swapIn(candidate, target, { backupDir: `${root}/backups`, environment: "production" }),
+        (error: Error) => {
+          assert.equal(error.name, "BackupError");
+          assert.match(error.message, /the disk is full \(no room left in .*\/disk\)/);
+          return true;
+        },
+      );
+      assert.equal(await sha256(target), before);
+      assert.deepEqual(namesIn(disk), ["cardflow.db"]);
+      assert.deepEqual(listBackups(`${root}/backups`), []);
     });
   },
 });
