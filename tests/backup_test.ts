@@ -2,8 +2,9 @@
  * Backups and restores through the app: the start-up copy, "back up now",
  * restore from the page with its notice and undo, and every bad file the
  * issue lists refused or rolled back while the previous data keeps serving.
- * The files themselves (names, retention, clocks, inspection, swapping) are
- * tested in backup_files_test.ts.
+ * The files themselves are tested without the app: names, retention and
+ * clocks in backup_retention_test.ts, writing and inspection in
+ * backup_write_test.ts, swapping in backup_swap_test.ts.
  */
 import assert from "node:assert/strict";
 import { BackupError, listBackups } from "@/lib/backup.ts";

@@ -4,16 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { pageHeaders } from "./helpers/browser.ts";
-import { chatRows, type ChatSetup, chatSetup, chatTest, postForm } from "./helpers/chat.ts";
-import type { Frame } from "./helpers/ws_client.ts";
-
-const isFinal = (f: Frame) => f.swap === "outerHTML" && /msg-assistant/.test(f.content);
-
-async function settled(s: ChatSetup): Promise<void> {
-  for (let i = 0; i < 500 && s.server.runtime.chat().busy(); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import {
+  chatRows,
+  type ChatSetup,
+  chatSetup,
+  chatTest,
+  isFinal,
+  postForm,
+  untilIdle,
+} from "./helpers/chat.ts";
 
 async function post(s: ChatSetup, path: string, form: Record<string, string> = {}) {
   const res = await fetch(`${s.server.url}${path}`, {
@@ -29,7 +28,7 @@ chatTest("delete removes a message from the conversation and from every open pan
   try {
     s.ws.send({ message: "Hello" });
     await s.ws.waitFor(isFinal);
-    await settled(s);
+    await untilIdle(s);
     const user = chatRows(s).find((r) => r.role === "user")!;
     assert.equal((await post(s, `/chat/message/${user.id}/delete`)).status, 204);
     assert.equal(chatRows(s).some((r) => r.id === user.id), false);
@@ -48,7 +47,7 @@ chatTest(
       s.fake.replies.push({ tokens: ["First answer."] }, { tokens: ["Second answer."] });
       s.ws.send({ message: "Frist question" });
       await s.ws.waitFor((f) => isFinal(f) && /First answer/.test(f.content));
-      await settled(s);
+      await untilIdle(s);
       const question = chatRows(s).find((r) => r.role === "user")!;
       const form = await (await fetch(`${s.server.url}/chat/message/${question.id}/edit`, {
         headers: { "hx-request": "true" },
@@ -59,7 +58,7 @@ chatTest(
         202,
       );
       await s.ws.waitFor((f) => isFinal(f) && /Second answer/.test(f.content));
-      await settled(s);
+      await untilIdle(s);
       const rows = chatRows(s).filter((r) => r.role !== "system");
       assert.deepEqual(rows.map((r) => [r.role, r.content]), [
         ["user", "First question"],
@@ -92,12 +91,12 @@ chatTest(
       s.fake.replies.push({ tokens: ["One."] }, { tokens: ["Two."] });
       s.ws.send({ message: "Say a number" });
       await s.ws.waitFor((f) => isFinal(f) && /One\./.test(f.content));
-      await settled(s);
+      await untilIdle(s);
       const log = await (await fetch(`${s.server.url}/chat/log`)).text();
       assert.match(log, /hx-post="\/chat\/regenerate"/, "the last answer offers Regenerate");
       assert.equal((await post(s, "/chat/regenerate")).status, 202);
       await s.ws.waitFor((f) => isFinal(f) && /Two\./.test(f.content));
-      await settled(s);
+      await untilIdle(s);
       assert.deepEqual(
         chatRows(s).filter((r) => r.role === "assistant").map((r) => r.content),
         ["Two."],
@@ -110,7 +109,7 @@ chatTest(
       }, { tokens: ["Added."] });
       s.ws.send({ message: "Add x" });
       await s.ws.waitFor((f) => isFinal(f) && /Added\./.test(f.content));
-      await settled(s);
+      await untilIdle(s);
       const refused = await post(s, "/chat/regenerate");
       assert.equal(refused.status, 409);
       assert.match(refused.text, /undo its changes first/);
@@ -140,7 +139,7 @@ chatTest(
       s.fake.replies.push({ tokens: ["Use **bold** and a [link](https://example.com)."] });
       s.ws.send({ message: "Show me Markdown" });
       await s.ws.waitFor(isFinal);
-      await settled(s);
+      await untilIdle(s);
       const md = await fetch(`${s.server.url}/chat/export.md`);
       assert.match(md.headers.get("content-disposition") ?? "", /attachment/);
       const text = await md.text();
@@ -168,14 +167,14 @@ chatTest("each profile has its own conversation: switching profile switches it",
     s.fake.replies.push({ tokens: ["Hi Default."] }, { tokens: ["Hi Acme."] });
     s.ws.send({ message: "I am Default" });
     await s.ws.waitFor((f) => isFinal(f) && /Hi Default/.test(f.content));
-    await settled(s);
+    await untilIdle(s);
     await postForm(s, "/profiles", { name: "Acme" });
     const acme = s.server.runtime.services().profiles.choices().find((p) => p.name === "Acme")!;
     assert.equal(await postForm(s, `/profiles/${acme.id}/select`, {}), 204);
     assert.doesNotMatch(await (await fetch(`${s.server.url}/chat/log`)).text(), /I am Default/);
     s.ws.send({ message: "I am Acme" });
     await s.ws.waitFor((f) => isFinal(f) && /Hi Acme/.test(f.content));
-    await settled(s);
+    await untilIdle(s);
     assert.equal(
       s.fake.requests[1]!.messages.some((m) => /I am Default|Hi Default/.test(m.content)),
       false,

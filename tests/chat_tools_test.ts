@@ -1,36 +1,26 @@
 /**
- * The assistant's tool loop: results go back to the model, workflows can be
- * run by request, destructive operations wait for Apply, and a hostile model
- * is held to its bounds (issue 13 and issue 15's model items).
+ * The assistant's tool loop: each tool result goes back to the model, the
+ * conversation and the results fit the context window, a model without tools
+ * answers without them, and the OpenAI-compatible path runs the same loop.
+ * Workflow tools are in chat_workflow_tools_test.ts, a hostile model's bounds
+ * in chat_bounds_test.ts.
  */
 import assert from "node:assert/strict";
-import { ANSWER_LIMITS } from "@/chat/answer.ts";
 import { DROPPED_RESULT, promptTokens } from "@/chat/context.ts";
 import type { LlmMessage, ToolSpec } from "@/lib/llm.ts";
+import { pageHeaders, startTestServer } from "./helpers/browser.ts";
 import {
   chatRows,
-  type ChatSetup,
   chatSetup,
   chatTest,
-  isError,
+  isFinal,
+  pagePost,
   postForm,
+  settled,
+  taskRows,
 } from "./helpers/chat.ts";
-import type { Frame } from "./helpers/ws_client.ts";
-
-function tasks(s: ChatSetup): { id: number; name: string; done: number; profile_id: number }[] {
-  return s.server.runtime.db().prepare("SELECT id, name, done, profile_id FROM tasks ORDER BY id")
-    .all().map((r) => ({ ...r })) as never;
-}
-
-/** Wait until the answer in progress is over (nothing is being answered). */
-async function settled(s: ChatSetup): Promise<void> {
-  for (let i = 0; i < 500 && s.server.runtime.chat().busy(); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.equal(s.server.runtime.chat().busy(), false, "the answer finished");
-}
-
-const isFinal = (f: Frame) => f.swap === "outerHTML" && /msg-assistant/.test(f.content);
+import { startFakeOpenAi } from "./helpers/fake_openai.ts";
+import { connect } from "./helpers/ws_client.ts";
 
 chatTest(
   "add a task, then list: the model receives each tool result, its final answer names the tasks, and one Undo removes the task",
@@ -54,7 +44,7 @@ chatTest(
         isFinal(f) && /On your list: Walk the dog and Buy milk/.test(f.content)
       );
       await settled(s);
-      assert.deepEqual(tasks(s).map((t) => t.name), ["Walk the dog", "Buy milk"]);
+      assert.deepEqual(taskRows(s).map((t) => t.name), ["Walk the dog", "Buy milk"]);
 
       const [first, second, third] = s.fake.requests;
       assert.equal(s.fake.requests.length, 3, "three rounds");
@@ -88,12 +78,9 @@ chatTest(
         'Added tasks "Buy milk" (#2).',
         "Listed 2 of tasks.",
       ]);
-      const undo = await fetch(`${s.server.url}/chat/undo/${entries[0]!.id}`, {
-        method: "POST",
-        headers: (await import("./helpers/browser.ts")).pageHeaders(s.server),
-      });
+      const undo = await pagePost(s.server, `/chat/undo/${entries[0]!.id}`);
       assert.equal(undo.status, 204);
-      assert.deepEqual(tasks(s).map((t) => t.name), ["Walk the dog"]);
+      assert.deepEqual(taskRows(s).map((t) => t.name), ["Walk the dog"]);
     } finally {
       await s.done();
     }
@@ -187,375 +174,6 @@ chatTest(
   },
 );
 
-chatTest(
-  "start a hello run for Ada: the run exists with step 1 submitted, shows in the panel, and one Undo removes it",
-  async () => {
-    const s = await chatSetup();
-    try {
-      s.fake.replies.push(
-        {
-          toolCalls: [{
-            name: "workflow",
-            arguments: { workflow: "hello", action: "start", key: "ada-run" },
-          }],
-        },
-        {
-          toolCalls: [{
-            name: "workflow",
-            arguments: {
-              workflow: "hello",
-              action: "submit",
-              key: "ada-run",
-              step: "step_01",
-              version: 1,
-              values: { name: "Ada" },
-            },
-          }],
-        },
-        { tokens: ["Your run ada-run is started with the name Ada."] },
-      );
-      s.ws.send({ message: "Start a hello run for Ada" });
-      await s.ws.waitFor((f) => isFinal(f) && /started with the name Ada/.test(f.content));
-      await settled(s);
-      const run = s.server.runtime.services().workflows.find("hello")!.load("ada-run");
-      assert.deepEqual(run.state.steps.step_01, { name: "Ada" });
-      const second = s.fake.requests[1]!.messages.at(-1)!;
-      assert.match(second.content, /"version":1/, "the model learnt the version from the start");
-      const page = await (await fetch(`${s.server.url}/hello/run/ada-run/step/step_01`, {
-        headers: { "hx-request": "true" },
-      })).text();
-      assert.match(page, /Ada/, "the run shows like any other");
-
-      const summary = chatRows(s).find((r) => /This answer made 2 changes/.test(r.content));
-      assert.ok(summary, "an answer that changed two things offers one Undo for both");
-      const { pageHeaders } = await import("./helpers/browser.ts");
-      const undo = await fetch(`${s.server.url}/chat/undo/${summary.id}`, {
-        method: "POST",
-        headers: pageHeaders(s.server),
-      });
-      assert.equal(undo.status, 204, await undo.text());
-      assert.equal(s.server.runtime.services().workflows.runs.find("ada-run"), undefined);
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "finalizing and deleting are proposed with Apply and happen only when it is clicked; a stale or invalid submit is refused like a stale form",
-  async () => {
-    const s = await chatSetup();
-    try {
-      const { pageHeaders } = await import("./helpers/browser.ts");
-      await postForm(s, "/hello/start", { key: "done-run" });
-      await postForm(s, "/hello/run/done-run/step/step_01", { version: "1", name: "Ada" });
-      await postForm(s, "/hello/run/done-run/step/step_02", { version: "2", greeting: "Hi" });
-      await postForm(s, "/tasks", { name: "Keep me" });
-      s.fake.replies.push(
-        {
-          toolCalls: [
-            {
-              name: "workflow",
-              arguments: { workflow: "hello", action: "finalize", key: "done-run" },
-            },
-            { name: "crud", arguments: { app: "tasks", action: "delete", id: 1 } },
-            {
-              name: "workflow",
-              arguments: {
-                workflow: "hello",
-                action: "submit",
-                key: "done-run",
-                step: "step_01",
-                version: 1,
-                values: { name: "Mallory" },
-              },
-            },
-            {
-              name: "workflow",
-              arguments: {
-                workflow: "hello",
-                action: "submit",
-                key: "done-run",
-                step: "step_02",
-                version: 3,
-                values: { greeting: "" },
-              },
-            },
-          ],
-        },
-        { tokens: ["Proposed."] },
-      );
-      s.ws.send({ message: "Finish it and delete the task" });
-      await s.ws.waitFor((f) => isFinal(f) && /Proposed\./.test(f.content));
-      await settled(s);
-      const run = () => s.server.runtime.services().workflows.find("hello")!.load("done-run");
-      assert.equal(run().state.finalized, false, "nothing is finalized before Apply");
-      assert.equal(tasks(s).length, 1, "nothing is deleted before Apply");
-      assert.deepEqual(
-        run().state.steps.step_01,
-        { name: "Ada" },
-        "the stale submit changed nothing",
-      );
-      const refusals = chatRows(s).filter((r) =>
-        r.role === "operation" && /Refused|Could not/.test(r.content)
-      );
-      assert.match(refusals[0]!.content, /changed in another tab/);
-      assert.match(refusals[1]!.content, /Greeting is required/);
-
-      const proposals = chatRows(s).filter((r) => r.role === "proposal");
-      assert.equal(proposals.length, 2);
-      for (const proposal of proposals) {
-        const res = await fetch(`${s.server.url}/chat/apply/${proposal.id}`, {
-          method: "POST",
-          headers: pageHeaders(s.server),
-        });
-        assert.equal(res.status, 204, await res.text());
-      }
-      assert.equal(run().state.finalized, true);
-      assert.equal(tasks(s).length, 0);
-      const again = await fetch(`${s.server.url}/chat/apply/${proposals[0]!.id}`, {
-        method: "POST",
-        headers: pageHeaders(s.server),
-      });
-      assert.equal(again.status, 409, "a proposal is applied once");
-
-      // An applied proposal is undone like any other change: the run unlocked, the task back.
-      for (const proposal of proposals.toReversed()) {
-        const log = await (await fetch(`${s.server.url}/chat/log`)).text();
-        assert.match(log, new RegExp(`hx-post="/chat/undo/${proposal.id}"`), "Undo is offered");
-        const res = await fetch(`${s.server.url}/chat/undo/${proposal.id}`, {
-          method: "POST",
-          headers: pageHeaders(s.server),
-        });
-        assert.equal(res.status, 204, await res.text());
-      }
-      assert.equal(run().state.finalized, false, "the finalize was undone");
-      assert.deepEqual(tasks(s).map((t) => t.name), ["Keep me"], "the deleted task is back");
-      const log = await (await fetch(`${s.server.url}/chat/log`)).text();
-      assert.equal(log.match(/Applied, then undone\./g)?.length, 2);
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "revert reopens a done step and writes nothing; another profile's run answers like a missing one",
-  async () => {
-    const s = await chatSetup();
-    try {
-      await postForm(s, "/hello/start", { key: "mine" });
-      await postForm(s, "/hello/run/mine/step/step_01", { version: "1", name: "Ada" });
-      await postForm(s, "/hello/start", { key: "theirs" });
-      await postForm(s, "/hello/run/theirs/step/step_01", { version: "1", name: "Bob" });
-      s.server.runtime.db().prepare("UPDATE pipeline SET profile_id = 999 WHERE key = 'theirs'")
-        .run();
-      const call = (action: string, key: string, extra: Record<string, unknown> = {}) => ({
-        name: "workflow",
-        arguments: { workflow: "hello", action, key, ...extra },
-      });
-      s.fake.replies.push(
-        {
-          toolCalls: [
-            call("revert", "mine", { step: "step_01" }),
-            call("read", "theirs"),
-            call("read", "nobody"),
-            call("submit", "theirs", { step: "step_01", version: 2, values: { name: "Eve" } }),
-            call("revert", "theirs", { step: "step_01" }),
-            call("finalize", "theirs"),
-            call("start", "theirs"),
-          ],
-        },
-        { tokens: ["Done."] },
-      );
-      s.ws.send({ message: "Let me change my name in run mine, and look at theirs" });
-      await s.ws.waitFor((f) => isFinal(f) && /Done\./.test(f.content));
-      await settled(s);
-      const runs = s.server.runtime.services().workflows.runs;
-      assert.equal(runs.find("mine")!.version, 2, "revert wrote nothing");
-      assert.deepEqual(runs.find("theirs")!.state.steps.step_01, { name: "Bob" });
-      assert.equal(runs.find("theirs")!.version, 2);
-
-      const results = s.fake.requests[1]!.messages.filter((m) => m.role === "tool")
-        .map((m) => m.content);
-      assert.match(results[0]!, /"reopened":\{"id":"step_01".*"values":\{"name":"Ada"\}/);
-      assert.match(results[0]!, /"version":2/);
-      const missing = results[2]!.replace("nobody", "K");
-      for (const i of [1, 3, 4, 5]) {
-        assert.equal(results[i]!.replace("theirs", "K"), missing, `call ${i} reveals nothing`);
-      }
-      assert.match(results[6]!, /is taken: leave the key out/);
-      assert.equal(chatRows(s).filter((r) => r.role === "proposal").length, 0);
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "a hostile model: 2,000 tool calls in one answer create at most the bound, and one Undo removes them all",
-  async () => {
-    const s = await chatSetup();
-    try {
-      const { pageHeaders } = await import("./helpers/browser.ts");
-      s.fake.replies.push({
-        toolCalls: Array.from({ length: 2000 }, (_, i) => ({
-          name: "crud",
-          arguments: { app: "tasks", action: "insert", values: { name: `flood ${i}` } },
-        })),
-      });
-      s.ws.send({ message: "add some tasks" });
-      await s.ws.waitFor((f) =>
-        isError(f) && /1980 more operations than one answer may run \(20\)/.test(f.content)
-      );
-      await settled(s);
-      assert.equal(tasks(s).length, ANSWER_LIMITS.toolCalls);
-      assert.equal(s.fake.requests.length, 1, "the model is not asked again after the bound");
-      const summary = chatRows(s).find((r) => /This answer made 20 changes/.test(r.content))!;
-      const undo = await fetch(`${s.server.url}/chat/undo/${summary.id}`, {
-        method: "POST",
-        headers: pageHeaders(s.server),
-      });
-      assert.equal(undo.status, 204);
-      assert.equal(tasks(s).length, 0, "one Undo removed all twenty");
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "the model cannot choose ids or positions, and a record of another profile answers like a missing one",
-  async () => {
-    const s = await chatSetup();
-    try {
-      const other = (s.server.runtime.db().prepare(
-        "INSERT INTO tasks (name, done, position, profile_id) VALUES ('Theirs', 0, 1, 999) RETURNING id",
-      ).get() as { id: number }).id;
-      s.fake.replies.push(
-        {
-          toolCalls: [
-            {
-              name: "crud",
-              arguments: {
-                app: "tasks",
-                action: "insert",
-                values: { id: 900474, position: -7, name: "x" },
-              },
-            },
-            {
-              name: "crud",
-              arguments: {
-                app: "tasks",
-                action: "insert",
-                values: { name: "fine" },
-                id: 900474,
-                restore: { id: 5 },
-              },
-            },
-            { name: "crud", arguments: { app: "tasks", action: "get", id: other } },
-            { name: "crud", arguments: { app: "tasks", action: "get", id: 424242 } },
-          ],
-        },
-        { tokens: ["ok"] },
-      );
-      s.ws.send({ message: "try things" });
-      await s.ws.waitFor(isFinal);
-      await settled(s);
-      const mine = tasks(s).filter((t) => t.profile_id !== 999);
-      assert.deepEqual(mine.map((t) => t.name), ["fine"]);
-      assert.notEqual(mine[0]!.id, 900474, "the id the model gave was ignored");
-      const refusals = chatRows(s).filter((r) =>
-        r.role === "operation" && /Refused/.test(r.content)
-      );
-      assert.match(refusals[0]!.content, /Tasks has no field "id"/);
-      const foreign = refusals[1]!.content.replace(String(other), "N");
-      const missing = refusals[2]!.content.replace("424242", "N");
-      assert.equal(
-        foreign,
-        missing,
-        "another profile's record is indistinguishable from a missing one",
-      );
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "a comment or a Poke answer with tool calls changes nothing: the model acts only on a person's words",
-  async () => {
-    const s = await chatSetup();
-    try {
-      const flood = {
-        toolCalls: [{
-          name: "crud",
-          arguments: { app: "tasks", action: "insert", values: { name: "sneaky" } },
-        }],
-        tokens: ["A nudge."],
-      };
-      s.fake.replies.push(flood);
-      const res = await postForm(s, "/chat/poke", { where: "/tasks (Tasks · Cardflow)" });
-      assert.equal(res, 202);
-      await s.ws.waitFor((f) => isFinal(f) && /A nudge/.test(f.content));
-      await settled(s);
-      assert.equal(s.fake.requests[0]!.tools, undefined, "Poke offers no tools");
-      await postForm(s, "/chat/commentary", { on: "on" });
-      s.fake.replies.push(flood);
-      await postForm(s, "/hello/start", { key: "c" });
-      await postForm(s, "/hello/run/c/step/step_01", { version: "1", name: "Ada" });
-      await s.ws.waitFor((f) => isFinal(f) && s.fake.requests.length === 2);
-      await settled(s);
-      assert.equal(s.fake.requests[1]!.tools, undefined, "commentary offers no tools");
-      assert.deepEqual(tasks(s), [], "no tool call of theirs ran");
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest(
-  "a 24 MB answer is cut at the bound and a 2 MB error becomes a short message",
-  async () => {
-    const s = await chatSetup();
-    try {
-      const mega = "y".repeat(1024 * 1024);
-      s.fake.replies.push({ tokens: Array.from({ length: 24 }, () => mega) });
-      s.ws.send({ message: "talk a lot" });
-      await s.ws.waitFor((f) => isError(f) && /cut at 64 KB/.test(f.content));
-      await settled(s);
-      const stored = chatRows(s).find((r) => r.role === "assistant")!;
-      assert.equal(stored.content.length, ANSWER_LIMITS.answerChars);
-      const log = await (await fetch(`${s.server.url}/chat/log`)).text();
-      assert.ok(log.length < 200_000, `the log a page loads stays small (${log.length} bytes)`);
-
-      s.fake.replies.push({ fault: "oversize" });
-      s.ws.send({ message: "and now?" });
-      const error = await s.ws.waitFor((f) => isError(f) && /error \(500\)/.test(f.content));
-      assert.ok(error.content.length < 1000, `${error.content.length} characters`);
-    } finally {
-      await s.done();
-    }
-  },
-);
-
-chatTest("a tool loop that never ends stops at its round bound with a clear message", async () => {
-  const s = await chatSetup();
-  try {
-    for (let i = 0; i < ANSWER_LIMITS.rounds + 2; i++) {
-      s.fake.replies.push({
-        toolCalls: [{ name: "crud", arguments: { app: "tasks", action: "list" } }],
-      });
-    }
-    s.ws.send({ message: "loop" });
-    await s.ws.waitFor((f) => isError(f) && /stopped after 6 rounds/.test(f.content));
-    await settled(s);
-    assert.equal(s.fake.requests.length, ANSWER_LIMITS.rounds);
-  } finally {
-    await s.done();
-  }
-});
-
 chatTest("a model without tools answers without them, and the panel says so", async () => {
   const s = await chatSetup();
   try {
@@ -578,9 +196,6 @@ chatTest("a model without tools answers without them, and the panel says so", as
 chatTest(
   "the OpenAI-compatible path streams an answer and runs a tool call, its result sent back in OpenAI's shape",
   async () => {
-    const { startFakeOpenAi } = await import("./helpers/fake_openai.ts");
-    const { startTestServer, pageHeaders } = await import("./helpers/browser.ts");
-    const { connect } = await import("./helpers/ws_client.ts");
     const fake = await startFakeOpenAi({ models: ["local-model"], apiKey: "sekret" });
     const { server } = await startTestServer({
       llmApi: "openai",

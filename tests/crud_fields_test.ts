@@ -15,6 +15,7 @@ import type { PluginEntry } from "@/pipeline/load.ts";
 import { type CrudDefinition } from "@/pipeline/mod.ts";
 import { PLUGINS } from "@/plugins/manifest.gen.ts";
 import { testApp } from "./helpers/app.ts";
+import { defineThings } from "./helpers/crud.ts";
 
 const f = (field: Partial<CrudField> & Pick<CrudField, "type">): CrudField => ({
   name: "x",
@@ -129,22 +130,17 @@ Deno.test("isDate knows the calendar", () => {
 });
 
 Deno.test("a definition with a bad field type setting is refused at load, each problem named", () => {
-  const problems = checkCrud(defineCrud({
-    name: "things",
-    title: "Things",
-    description: "",
-    fields: [
-      { name: "name", type: "text" },
-      { name: "kind", type: "select" },
-      { name: "size", type: "select", options: ["s", "S"] },
-      { name: "when", type: "date", default: "someday" },
-      { name: "score", type: "text", min: 3 },
-      { name: "colour", type: "text", options: ["red"] },
-      { name: "q", type: "text", required: false },
-      { name: "labels", type: "tags", default: "a,b" as never },
-      { name: "odd", type: "colour" as never },
-    ],
-  }));
+  const problems = checkCrud(defineThings([
+    { name: "name", type: "text" },
+    { name: "kind", type: "select" },
+    { name: "size", type: "select", options: ["s", "S"] },
+    { name: "when", type: "date", default: "someday" },
+    { name: "score", type: "text", min: 3 },
+    { name: "colour", type: "text", options: ["red"] },
+    { name: "q", type: "text", required: false },
+    { name: "labels", type: "tags", default: "a,b" as never },
+    { name: "odd", type: "colour" as never },
+  ]));
   const expected = [
     /field "kind" is a select and needs options/,
     /field "size": options must be distinct/,

@@ -1,5 +1,6 @@
 /**
- * Roles: the menu follows their order and colours, "Restore defaults" puts
+ * Roles: the menu follows their order and colours, a role switched off
+ * hides its apps from the menu (not from Ctrl+K), "Restore defaults" puts
  * the seed back with one undo, and a database written by 0.1 gains the
  * colour field with its default.
  */
@@ -126,5 +127,20 @@ Deno.test("a 0.1 database gains the roles' colour (the default) and Profiles' we
   } finally {
     app.close();
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("Roles: switching a role off hides its apps from the menu but not from Ctrl+K", async () => {
+  const app = testApp();
+  try {
+    const tutorial = app.runtime.db().prepare("SELECT id FROM roles WHERE name = 'Tutorial'")
+      .get() as { id: number };
+    assert.match(await (await app.request("/")).text(), /<\/span>Tutorial<\/summary>/);
+    await app.post(`/roles/${tutorial.id}/toggle`, {});
+    const page = await (await app.request("/")).text();
+    assert.doesNotMatch(menu(page), /Tutorial|Hello/);
+    assert.match(page, /<dialog id="app-search".*href="\/hello"/s);
+  } finally {
+    app.close();
   }
 });

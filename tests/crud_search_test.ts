@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { defineCrud } from "@/pipeline/crud/define.ts";
 import {
   EVERYTHING,
   type ListQuery,
@@ -14,6 +13,7 @@ import {
   queryString,
 } from "@/pipeline/crud/query.ts";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
+import { defineThings } from "./helpers/crud.ts";
 
 function tasksOf(app: TestApp) {
   return app.runtime.services().crud.get("tasks");
@@ -141,18 +141,13 @@ Deno.test("ordering by a column: empty values last, manual order otherwise", () 
 });
 
 Deno.test("a query survives the trip through the URL unchanged", () => {
-  const definition = defineCrud({
-    name: "things",
-    title: "Things",
-    description: "",
-    fields: [
-      { name: "name", type: "text" },
-      { name: "done", type: "bool" },
-      { name: "kind", type: "select", options: ["a", "b", "c d"] },
-      { name: "due", type: "date" },
-      { name: "labels", type: "tags" },
-    ],
-  });
+  const definition = defineThings([
+    { name: "name", type: "text" },
+    { name: "done", type: "bool" },
+    { name: "kind", type: "select", options: ["a", "b", "c d"] },
+    { name: "due", type: "date" },
+    { name: "labels", type: "tags" },
+  ]);
   fc.assert(
     fc.property(
       fc.string({ maxLength: 30 }),

@@ -5,25 +5,20 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { defineCrud } from "@/pipeline/crud/define.ts";
 import { parseImport, toCsv, toJson } from "@/pipeline/crud/transfer.ts";
 import { dump, type TestApp, testApp } from "./helpers/app.ts";
+import { defineThings } from "./helpers/crud.ts";
 
-const THINGS = defineCrud({
-  name: "things",
-  title: "Things",
-  description: "",
-  fields: [
-    { name: "name", type: "text" },
-    { name: "done", type: "bool" },
-    { name: "kind", type: "select", options: ["a", "b"], default: "a" },
-    { name: "due", type: "date" },
-    { name: "size", type: "number" },
-    { name: "notes", type: "textarea" },
-    { name: "labels", type: "tags" },
-    { name: "home", type: "url" },
-  ],
-});
+const THINGS = defineThings([
+  { name: "name", type: "text" },
+  { name: "done", type: "bool" },
+  { name: "kind", type: "select", options: ["a", "b"], default: "a" },
+  { name: "due", type: "date" },
+  { name: "size", type: "number" },
+  { name: "notes", type: "textarea" },
+  { name: "labels", type: "tags" },
+  { name: "home", type: "url" },
+]);
 
 function tasks(app: TestApp) {
   return app.runtime.services().crud.get("tasks");

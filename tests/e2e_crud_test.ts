@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { browserTest } from "./helpers/browser.ts";
+import { useNewProfile } from "./helpers/page_steps.ts";
 
 async function names(page: Page): Promise<string[]> {
   return await page.locator("#tasks-list li.row .title").allTextContents();
@@ -72,13 +73,7 @@ browserTest(
       .waitFor();
 
     // Another profile has its own list.
-    await page.goto(url + "/profiles");
-    await page.locator("#profiles-add input[name=name]").fill("Acme");
-    await page.keyboard.press("Enter");
-    await page.locator("#profiles-list li.row", { hasText: "Acme" }).getByRole("button", {
-      name: "Use",
-    }).click();
-    await page.locator("#profile-menu strong", { hasText: "Acme" }).waitFor();
+    await useNewProfile(page, { url, name: "Acme" });
     await page.goto(url + "/tasks");
     await page.locator("#tasks-list li.empty").waitFor();
     assert.deepEqual(await names(page), []);

@@ -41,6 +41,23 @@ async function listShows(page: Page, expected: string[]): Promise<void> {
   }, expected);
 }
 
+/** Open what Ctrl+K finds for `query`, typed and then Enter. */
+async function jumpTo(page: Page, query: string): Promise<void> {
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type(query);
+  await page.keyboard.press("Enter");
+}
+
+/** Choose `csv` as the file to import, by keyboard: Tab to the file box and press Space. */
+async function chooseCsv(page: Page, csv: string, options: { back?: boolean } = {}) {
+  await tabTo(page, "#tasks-import-file", options);
+  const [chooser] = await Promise.all([
+    page.waitForEvent("filechooser"),
+    page.keyboard.press("Space"),
+  ]);
+  await chooser.setFiles({ name: "tasks.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+}
+
 browserTest(
   "by keyboard alone: add five, move one, cancel an edit, search, filter, complete two and undo, export, import elsewhere",
   async ({ page, url, server }) => {
@@ -137,9 +154,7 @@ browserTest(
     assert.equal(csv.trim().split(/\r\n/).length, 6, csv);
 
     // Another profile, reached by Ctrl+K and the keyboard.
-    await page.keyboard.press("Control+k");
-    await page.keyboard.type("profiles");
-    await page.keyboard.press("Enter");
+    await jumpTo(page, "profiles");
     await page.waitForURL(/\/profiles$/);
     await tabTo(page, "#profiles-add-name");
     await page.keyboard.type("Acme");
@@ -154,9 +169,7 @@ browserTest(
     );
     await page.keyboard.press("Enter");
     await page.locator("#profile-menu strong", { hasText: "Acme" }).waitFor();
-    await page.keyboard.press("Control+k");
-    await page.keyboard.type("tasks");
-    await page.keyboard.press("Enter");
+    await jumpTo(page, "tasks");
     await page.waitForURL(/\/tasks$/);
     await page.locator("#tasks-list li.empty").waitFor();
     await tabTo(page, 'a[href="/tasks/import"]');
@@ -169,16 +182,7 @@ browserTest(
 
     // One bad row (a task without a name): refused with the report, nothing imported.
     const bad = csv.replace("Task three", "");
-    await tabTo(page, "#tasks-import-file");
-    const [chooser] = await Promise.all([
-      page.waitForEvent("filechooser"),
-      page.keyboard.press("Space"),
-    ]);
-    await chooser.setFiles({
-      name: "tasks.csv",
-      mimeType: "text/csv",
-      buffer: Buffer.from(bad),
-    });
+    await chooseCsv(page, bad);
     await page.locator("#tasks-import-result table.report").waitFor();
     await tabTo(page, "#tasks-import-commit");
     await page.keyboard.press("Enter");
@@ -190,16 +194,7 @@ browserTest(
     assert.equal(acme(), 0, "nothing was imported");
 
     // Fixed: every row goes in.
-    await tabTo(page, "#tasks-import-file", { back: true });
-    const [again] = await Promise.all([
-      page.waitForEvent("filechooser"),
-      page.keyboard.press("Space"),
-    ]);
-    await again.setFiles({
-      name: "tasks.csv",
-      mimeType: "text/csv",
-      buffer: Buffer.from(csv),
-    });
+    await chooseCsv(page, csv, { back: true });
     await page.locator("#tasks-import-result", { hasText: "5 records are valid" }).waitFor();
     await tabTo(page, "#tasks-import-commit");
     await page.keyboard.press("Enter");

@@ -1,12 +1,16 @@
 /**
  * A full disk, for real: a small tmpfs mounted for the test (Linux, as root).
  * A write answers 507 "the disk is full" and the app keeps serving what it
- * has; "Back up now" into a full backup folder says so and leaves no file.
- * Where no tmpfs can be mounted, the tests are listed as skipped and why.
+ * has; "Back up now" into a full backup folder says so and leaves no file;
+ * a backup or a restore of the files themselves onto a full disk fails
+ * before anything changes. Where no tmpfs can be mounted, the tests are
+ * listed as skipped and why.
  */
 import assert from "node:assert/strict";
-import { listBackups } from "@/lib/backup.ts";
+import { listBackups, swapIn } from "@/lib/backup.ts";
 import { testApp } from "./helpers/app.ts";
+import { backupAt, cardflowDb, cardflowFile, withDir } from "./helpers/backups.ts";
+import { namesIn, sha256 } from "./helpers/files.ts";
 
 async function mount(dir: string, size: string): Promise<boolean> {
   if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;
@@ -111,5 +115,63 @@ Deno.test({
       await Deno.remove(backupDir, { recursive: true });
       await Deno.remove(dataDir, { recursive: true });
     }
+  },
+});
+
+/** Run `fn` in a temporary folder `root` with a 64 KiB tmpfs mounted at `disk` inside it. */
+async function withTinyDisk(fn: (root: string, disk: string) => Promise<void>): Promise<void> {
+  await withDir(async (root) => {
+    const disk = `${root}/disk`;
+    Deno.mkdirSync(disk);
+    assert.ok(await mount(disk, "64k"));
+    try {
+      await fn(root, disk);
+    } finally {
+      await unmount(disk);
+    }
+  });
+}
+
+Deno.test({
+  name:
+    `a backup onto a full 64 KiB disk says the disk is full and where, and leaves no temp file${skipped}`,
+  ignore: !canMount,
+  fn: async () => {
+    await withTinyDisk(async (root, disk) => {
+      const db = cardflowDb(`${root}/big.db`, 2000);
+      const dir = `${disk}/backups`;
+      await assert.rejects(backupAt(db, dir, () => new Date()), (error: Error) => {
+        assert.equal(error.name, "BackupError");
+        assert.match(error.message, /the disk is full \(no room left in .*\/disk\/backups\)/);
+        return true;
+      });
+      assert.deepEqual(namesIn(dir), []);
+      db.close();
+    });
+  },
+});
+
+Deno.test({
+  name: `a restore onto a full disk fails before anything changes${skipped}`,
+  ignore: !canMount,
+  fn: async () => {
+    await withTinyDisk(async (root, disk) => {
+      const target = `${disk}/cardflow.db`;
+      Deno.copyFileSync(cardflowFile(`${root}/small.db`, 1), target);
+      const before = await sha256(target);
+      const candidate = cardflowFile(`${root}/candidate.db`, 2000);
+      assert.throws(
+        () =>
+          swapIn(candidate, target, { backupDir: `${root}/backups`, environment: "production" }),
+        (error: Error) => {
+          assert.equal(error.name, "BackupError");
+          assert.match(error.message, /the disk is full \(no room left in .*\/disk\)/);
+          return true;
+        },
+      );
+      assert.equal(await sha256(target), before);
+      assert.deepEqual(namesIn(disk), ["cardflow.db"]);
+      assert.deepEqual(listBackups(`${root}/backups`), []);
+    });
   },
 });

@@ -10,11 +10,8 @@ import { chromium } from "playwright-core";
 import { cookieName, loadToken, portOf, sameToken } from "@/lib/access_token.ts";
 import { testApp } from "./helpers/app.ts";
 import { browserPath, CHROMIUM_ARGS, startTestServer } from "./helpers/browser.ts";
-import { runCardflow, spawnCardflow } from "./helpers/process.ts";
+import { processTest, runCardflow, spawnCardflow } from "./helpers/process.ts";
 import { openWebSocket } from "./helpers/ws_client.ts";
-
-const t = (name: string, fn: () => Promise<void>, ignore = false) =>
-  Deno.test({ name, ignore, sanitizeOps: false, sanitizeResources: false, fn });
 
 async function withApp(fn: (app: ReturnType<typeof testApp>, dataDir: string) => Promise<void>) {
   const dataDir = await Deno.makeTempDir({ prefix: "cardflow-token-" });
@@ -27,7 +24,7 @@ async function withApp(fn: (app: ReturnType<typeof testApp>, dataDir: string) =>
   }
 }
 
-t(
+processTest(
   "without the token every kind of request is refused with a plain page saying what to open",
   async () => {
     await withApp(async (app) => {
@@ -58,7 +55,7 @@ t(
   },
 );
 
-t(
+processTest(
   "the printed URL sets an HttpOnly SameSite=Strict cookie for this port and redirects to the clean URL",
   async () => {
     await withApp(async (app) => {
@@ -94,7 +91,7 @@ t(
   },
 );
 
-t("a login link with a wrong token is refused and sets no cookie", async () => {
+processTest("a login link with a wrong token is refused and sets no cookie", async () => {
   await withApp(async (app) => {
     const res = await app.request("/?token=0123456789abcdef0123456789abcdef0123456789abcdef", {
       headers: { cookie: "" },
@@ -105,7 +102,7 @@ t("a login link with a wrong token is refused and sets no cookie", async () => {
   });
 });
 
-t("the cookie is named for the port the browser used, and tokens compare whole", () => {
+processTest("the cookie is named for the port the browser used, and tokens compare whole", () => {
   assert.equal(portOf("localhost:5001"), "5001");
   assert.equal(portOf("[::1]:5002"), "5002");
   assert.equal(portOf("[::1]"), "");
@@ -118,7 +115,7 @@ t("the cookie is named for the port the browser used, and tokens compare whole",
   return Promise.resolve();
 });
 
-t("the token is one per data folder, owner-only, kept across restarts", async () => {
+processTest("the token is one per data folder, owner-only, kept across restarts", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "cardflow-token-file-" });
   try {
     const first = loadToken(dataDir);
@@ -139,7 +136,7 @@ t("the token is one per data folder, owner-only, kept across restarts", async ()
   }
 });
 
-t("on a real server the event stream and the WebSocket need the token too", async () => {
+processTest("on a real server the event stream and the WebSocket need the token too", async () => {
   const { server, dataDir } = await startTestServer({ token: true });
   try {
     const token = server.runtime.token!;
@@ -172,37 +169,42 @@ t("on a real server the event stream and the WebSocket need the token too", asyn
   }
 });
 
-t("a plain start requires the token and prints the URL that logs a browser in", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cardflow-token-start-" });
-  try {
-    const app = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+processTest(
+  "a plain start requires the token and prints the URL that logs a browser in",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cardflow-token-start-" });
     try {
-      const token = Deno.readTextFileSync(`${dir}/token`).trim();
-      assert.equal(app.loginUrl, `${app.url}/?token=${token}`);
-      const refused = await fetch(app.url + "/");
-      assert.equal(refused.status, 401);
-      await refused.body?.cancel();
-      const login = await fetch(app.loginUrl, { redirect: "manual" });
-      assert.equal(login.status, 303);
-      await login.body?.cancel();
-      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-      const page = await fetch(app.url + "/tasks", { headers: { cookie } });
-      assert.equal(page.status, 200);
-      await page.body?.cancel();
-      assert.doesNotMatch(Deno.readTextFileSync(`${dir}/logs/cardflow.log`), new RegExp(token));
+      const app = await spawnCardflow({ args: ["--data-dir", dir], token: true });
+      try {
+        const token = Deno.readTextFileSync(`${dir}/token`).trim();
+        assert.equal(app.loginUrl, `${app.url}/?token=${token}`);
+        const refused = await fetch(app.url + "/");
+        assert.equal(refused.status, 401);
+        await refused.body?.cancel();
+        const login = await fetch(app.loginUrl, { redirect: "manual" });
+        assert.equal(login.status, 303);
+        await login.body?.cancel();
+        const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+        const page = await fetch(app.url + "/tasks", { headers: { cookie } });
+        assert.equal(page.status, 200);
+        await page.body?.cancel();
+        assert.doesNotMatch(Deno.readTextFileSync(`${dir}/logs/cardflow.log`), new RegExp(token));
+      } finally {
+        await app.stop();
+      }
+      const exposed = await runCardflow({
+        args: ["--host", "0.0.0.0", "--no-token", "--port", "0"],
+      });
+      assert.equal(exposed.code, 2, exposed.output);
+      assert.match(exposed.output, /the access token cannot be turned off with --host 0\.0\.0\.0/);
     } finally {
-      await app.stop();
+      await Deno.remove(dir, { recursive: true });
     }
-    const exposed = await runCardflow({ args: ["--host", "0.0.0.0", "--no-token", "--port", "0"] });
-    assert.equal(exposed.code, 2, exposed.output);
-    assert.match(exposed.output, /the access token cannot be turned off with --host 0\.0\.0\.0/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  },
+);
 
 const executablePath = browserPath();
-t(
+processTest(
   executablePath
     ? "a browser without the cookie sees the token page, and the printed URL logs it in for every tab"
     : "a browser without the cookie sees the token page (skipped: no Chromium)",

@@ -4,6 +4,7 @@
  * client that sends frames as a page does (its context included).
  */
 
+import assert from "node:assert/strict";
 import type { Server } from "@/app/server.ts";
 import type { Config } from "@/lib/config.ts";
 import { pageHeaders, startTestServer } from "./browser.ts";
@@ -63,10 +64,41 @@ export function isError(f: Frame): boolean {
   return f.target === "#chat-log" && /msg-error/.test(f.content);
 }
 
+/** The frame that replaces a streamed answer with its final form. */
+export function isFinal(f: Frame): boolean {
+  return f.swap === "outerHTML" && /msg-assistant/.test(f.content);
+}
+
+/** Wait (five seconds at most) until no answer is in progress. */
+export async function untilIdle(s: ChatSetup): Promise<void> {
+  for (let i = 0; i < 500 && s.server.runtime.chat().busy(); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Wait until the answer in progress is over (nothing is being answered), and fail if it is not. */
+export async function settled(s: ChatSetup): Promise<void> {
+  await untilIdle(s);
+  assert.equal(s.server.runtime.chat().busy(), false, "the answer finished");
+}
+
 /** Every stored chat row, oldest first. */
 export function chatRows(s: ChatSetup): { id: number; role: string; content: string }[] {
   return s.server.runtime.db().prepare("SELECT id, role, content FROM chat ORDER BY id").all()
     .map((r) => ({ ...r })) as { id: number; role: string; content: string }[];
+}
+
+/** The tasks table, every profile's, oldest first. */
+export function taskRows(
+  s: ChatSetup,
+): { id: number; name: string; done: number; profile_id: number }[] {
+  return s.server.runtime.db().prepare("SELECT id, name, done, profile_id FROM tasks ORDER BY id")
+    .all().map((r) => ({ ...r })) as never;
+}
+
+/** POST to `path` (an Undo, an Apply) with a page's headers and no body; the response. */
+export function pagePost(server: Server, path: string): Promise<Response> {
+  return fetch(`${server.url}${path}`, { method: "POST", headers: pageHeaders(server) });
 }
 
 /** POST a form to the server as one of its own pages would; the status. */

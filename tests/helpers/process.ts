@@ -5,7 +5,39 @@
  * set), on a free port, with the URL read from its output.
  */
 
+import { pageContext } from "./app.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * A test of a real process: it keeps the child's streams and timers open
+ * between steps, so Deno's sanitizers are off; `ignore` skips it.
+ */
+export function processTest(name: string, fn: () => Promise<void>, ignore = false): void {
+  Deno.test({ name, ignore, sanitizeOps: false, sanitizeResources: false, fn });
+}
+
+/**
+ * A `post` that sends a form as a page of the Cardflow at `url` would (htmx,
+ * its origin and context, the context read once per Cardflow); the status.
+ */
+export function formPoster(): (
+  url: string,
+  path: string,
+  form: Record<string, string>,
+) => Promise<number> {
+  const contexts = new Map<string, string>();
+  return async function post(url, path, form) {
+    if (!contexts.has(url)) contexts.set(url, await pageContext(url));
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { origin: url, "hx-request": "true", "x-cardflow-context": contexts.get(url)! },
+      body: new URLSearchParams(form),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+}
 
 /** A running Cardflow process. */
 export interface CardflowProcess {
